@@ -1,0 +1,113 @@
+#pragma once
+/// \file What a run leaves behind, as plain structs: the rows of /items, /ranks, /chapters, the
+/// root attributes and one chapter's outputs. Written by ResultWriter, read by ResultReader;
+/// the HDF5 layout is documented in docs/hdf5-schema.md.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mpibatch/timing/phase_timer.h"
+
+namespace mpibatch::io {
+
+enum class ItemStatus : std::int8_t { kOk = 0, kFailed = 1, kSkipped = 2 };
+const char* to_string(ItemStatus status);
+
+/// One row of /items. Times are seconds on the run's common clock (0 = start of compute,
+/// after a barrier of all ranks).
+struct ItemRecord {
+  std::uint64_t id = 0;
+  std::uint32_t chapter = 0;
+  std::uint32_t index = 0;        ///< position within the chapter
+  std::int32_t rank = -1;         ///< rank that computed it
+  ItemStatus status = ItemStatus::kOk;
+  std::string error;              ///< why it failed or was skipped; empty when ok
+  std::int32_t batch = -1;        ///< rank-local batch number
+  std::uint32_t chars = 0;        ///< code points of input text
+  std::uint32_t tokens = 0;       ///< encoded length
+  std::int64_t output_length = 0; ///< output rows (e.g. samples)
+  double start = 0.0;             ///< its batch's start
+  double end = 0.0;               ///< its batch's end
+  double encode_s = 0.0;
+  double compute_s = 0.0;         ///< its share of the batch's forward time, by tokens
+  double write_s = 0.0;           ///< its share of its chapter's write time, by output size
+  std::uint32_t attempt = 0;      ///< 0 = first run, n = n-th --resume
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(id, chapter, index, rank, status, error, batch, chars, tokens, output_length, start, end,
+       encode_s, compute_s, write_s, attempt);
+  }
+};
+
+/// One row of /ranks.
+struct RankRecord {
+  std::int32_t rank = 0;
+  std::string host;
+  std::int32_t local_rank = 0;
+  std::int32_t local_size = 1;
+  std::string device;             ///< "cpu", "cuda:0"
+  std::string device_name;        ///< CPU model or GPU name
+  std::string device_reason;      ///< why this device (auto-detection, fallback)
+  std::int32_t intra_threads = 1;
+  std::int32_t interop_threads = 1;
+  std::int32_t batch_size = 1;
+  std::uint64_t gpu_memory_total = 0;  ///< bytes; 0 on CPU
+  std::uint64_t gpu_memory_peak = 0;   ///< bytes; 0 on CPU
+  std::uint64_t items = 0;
+  std::uint64_t items_failed = 0;
+  double start = 0.0;             ///< common clock, first item
+  double end = 0.0;               ///< common clock, done with its own work
+  double wall_s = 0.0;            ///< process start to final gather
+  std::array<double, timing::kPhaseCount> phase_s{};  ///< indexed by timing::Phase
+
+  double phase(timing::Phase p) const { return phase_s[static_cast<std::size_t>(p)]; }
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(rank, host, local_rank, local_size, device, device_name, device_reason, intra_threads,
+       interop_threads, batch_size, gpu_memory_total, gpu_memory_peak, items, items_failed, start,
+       end, wall_s, phase_s);
+  }
+};
+
+/// One row of /chapters.
+struct ChapterRecord {
+  std::uint32_t index = 0;
+  std::string title;
+  std::string source;
+  std::uint64_t first_item = 0;   ///< id of its first item
+  std::uint32_t items = 0;        ///< 0 for a skipped (empty) chapter
+  std::int64_t output_length = 0; ///< rows in /results/<chapter>/values
+};
+
+/// One chapter's outputs, items in order: item k is rows [offsets[k], offsets[k+1]).
+struct ChapterOutput {
+  std::vector<float> values;               ///< rows x prod(feature_shape), row-major
+  std::vector<std::int64_t> offsets;       ///< items + 1 entries, offsets[0] = 0
+  std::vector<std::int64_t> feature_shape; ///< trailing dims of each row; empty for 1-D
+};
+
+/// Root attributes.
+struct RunInfo {
+  std::string tool_version;
+  std::string git_revision;
+  std::string job_name;
+  std::string job_kind = "infer";
+  std::string config_yaml;        ///< the merged, effective job configuration
+  std::string job_hash;           ///< hash of inputs, model and result-relevant config
+  std::int32_t world_size = 1;
+  std::string schedule;           ///< scheduling policy
+  std::string start_time;         ///< ISO 8601 UTC
+  std::string end_time;
+  std::int32_t exit_status = 0;   ///< ExitCode of the run
+  std::string torch_version;
+  std::string mpi_version;
+  std::string output_units;       ///< e.g. "samples"; attribute of /results
+  double sample_rate = 0.0;       ///< Hz, 0 when not audio
+  std::uint32_t attempt = 0;      ///< number of --resume runs that led to this file
+};
+
+}  // namespace mpibatch::io

@@ -1,0 +1,42 @@
+#pragma once
+/// \file ModelRunner: runs batches of encoded items through a model.
+///
+/// The model contract (docs/model-contract.md): a batch of B items goes in as token ids
+/// int64 [B, T] right-padded with 0 plus lengths int64 [B]; out comes a float tensor
+/// [B, S, ...] and optionally lengths int64 [B] cutting each row to its valid part. Each
+/// item's output is the rows [0, length) of its slice, as float32, row-major.
+///
+/// Implementations: TorchScriptRunner (model/torchscript_runner.h); a recording fake with
+/// fault switches in tests/support.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mpibatch::model {
+
+using TokenIds = std::vector<std::int64_t>;
+
+/// One item's output: values row-major with shape [length, feature_shape...].
+struct ItemOutput {
+  std::vector<float> values;
+  std::int64_t length = 0;                 ///< rows (e.g. samples) of this item
+  std::vector<std::int64_t> feature_shape; ///< trailing dims, the same for every item; may be empty
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(values, length, feature_shape);
+  }
+};
+
+class ModelRunner {
+ public:
+  virtual ~ModelRunner() = default;
+  /// Runs one batch; returns one output per input, in order.
+  /// Throws ModelError when the model fails on this batch or breaks the contract.
+  virtual std::vector<ItemOutput> run(const std::vector<const TokenIds*>& batch) = 0;
+  /// Short description for logs ("TorchScript demo.pt on cpu").
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace mpibatch::model
