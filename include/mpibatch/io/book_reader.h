@@ -1,0 +1,33 @@
+#pragma once
+/// \file Reading a book from disk: a folder of chapter files, or one text/Markdown file split at
+/// its chapter headings. Errors are InputError naming `input.path`, the file and what to do.
+
+#include <string>
+#include <vector>
+
+#include "mpibatch/work/work_item.h"
+
+namespace mpibatch::io {
+
+struct BookOptions {
+  std::vector<std::string> extensions = {".txt", ".md", ".markdown"};  ///< chapter files, any case
+  /// "auto" (see read_book) or an ECMAScript regex matched against whole lines.
+  std::string chapter_heading = "auto";
+};
+
+/// Reads the book at `path`.
+/// - A folder: every non-hidden file with one of the extensions is a chapter, in natural
+///   order of file names (chapter2 before chapter10); the title is the file's first Markdown
+///   heading, else its stem.
+/// - A file: split at heading lines. auto = the highest Markdown heading level (#, ##, ###)
+///   that occurs at least twice, else lines like "Chapter 12" / "CHAPTER IV", else the whole
+///   file is one chapter. Text before the first heading becomes a chapter of its own.
+/// Markdown files (.md, .markdown) are turned into plain text (markup, links, images, code
+/// blocks dropped; headings kept as their own paragraph). Files must be UTF-8 (a BOM is
+/// skipped). Chapters may be empty; the caller decides what an empty book means.
+work::Book read_book(const std::string& path, const BookOptions& options);
+
+/// Plain text of Markdown source: what a reader would read aloud.
+std::string markdown_to_text(const std::string& markdown);
+
+}  // namespace mpibatch::io
