@@ -1,0 +1,79 @@
+#pragma once
+/// \file run_pipeline: one job's work from rank 0's plan to rank 0's result file.
+///
+/// Data flow (collective over all ranks; the only MPI traffic of a run):
+///   rank 0: policy decides each rank's items --scatter--> every rank
+///   every rank: encode -> batches -> ModelRunner -> ItemResults --send per batch--> rank 0
+///   rank 0, between its own batches and after them: ChapterAssembler writes every chapter
+///   as soon as all its items arrived (so memory holds only unfinished chapters)
+///   barrier (the slowest rank sets the end), then rank records --gather--> rank 0
+/// Timing: every rank's PhaseTimer attributes each moment to one phase; item start/end are on
+/// a common clock whose 0 is the end of a barrier just before compute starts.
+/// Failures: a batch whose model call throws ModelError is retried item by item; items that
+/// still fail are recorded as failed with the error and the job goes on. Any other exception
+/// propagates (the caller aborts the job).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mpibatch/comm/communicator.h"
+#include "mpibatch/io/result_writer.h"
+#include "mpibatch/io/run_records.h"
+#include "mpibatch/model/encoder.h"
+#include "mpibatch/model/model_runner.h"
+#include "mpibatch/timing/phase_timer.h"
+#include "mpibatch/work/work_item.h"
+
+namespace mpibatch::pipeline {
+
+/// One item's outcome as it travels to rank 0.
+struct ItemResult {
+  io::ItemRecord record;
+  model::ItemOutput output;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(record, output);
+  }
+};
+
+/// What rank 0 knows about the job; empty on other ranks.
+struct WorkPlan {
+  std::vector<work::WorkItem> items;        ///< reading order; items[i].id == i
+  std::vector<io::ChapterRecord> chapters;  ///< reading order; items == 0 for empty chapters
+  /// Results kept from an earlier run (--resume); these items are not computed again.
+  std::vector<ItemResult> reused;
+};
+
+struct PipelineOptions {
+  std::string schedule = "static";
+  int batch_size = 8;
+  double progress_interval_s = 10.0;  ///< rank 0 logs progress at most this often
+};
+
+/// A rank's collaborators for one run.
+struct RankContext {
+  comm::Communicator& comm;
+  model::ModelRunner& runner;
+  const model::Encoder& encoder;
+  timing::PhaseTimer& timer;
+};
+
+struct PipelineResult {
+  io::RankRecord self;  ///< this rank's row, completed
+  // Rank 0 only:
+  std::vector<io::RankRecord> ranks;        ///< every rank's row, rank order
+  std::vector<io::ItemRecord> items;        ///< every item's row, id order
+  std::vector<io::ChapterRecord> chapters;  ///< with output_length filled in
+  std::uint64_t failed = 0;                 ///< items that failed
+};
+
+/// Runs the job. Collective: every rank calls it with the same options; rank 0 passes the
+/// plan and the writer (chapters are written to it as they complete, commit is the
+/// caller's), other ranks pass an empty plan and nullptr. `self` carries this rank's
+/// device/thread fields; the rest of it is filled in.
+PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWriter* writer,
+                            const PipelineOptions& options, io::RankRecord self);
+
+}  // namespace mpibatch::pipeline

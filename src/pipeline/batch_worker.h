@@ -1,0 +1,43 @@
+#pragma once
+/// \file BatchWorker: one rank's items through the model, batch by batch.
+
+#include <functional>
+#include <vector>
+
+#include "mpibatch/pipeline/pipeline.h"
+
+namespace mpibatch::pipeline {
+
+class BatchWorker {
+ public:
+  /// `epoch` is the common clock's zero on ctx.timer's clock.
+  BatchWorker(RankContext& ctx, int batch_size, double epoch);
+
+  using Deliver = std::function<void(std::vector<ItemResult>&&)>;
+  /// Runs `items` in order in batches of up to batch_size, calling `deliver` after each
+  /// batch with its results (one per item) and `between` before each batch.
+  void run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
+           const std::function<void()>& between);
+
+  std::uint64_t items_done() const { return done_; }
+  std::uint64_t items_failed() const { return failed_; }
+  /// Common-clock time of the first batch's start and the last batch's end (0 if none).
+  double first_start() const { return first_start_; }
+  double last_end() const { return last_end_; }
+
+ private:
+  std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);
+  /// Forward pass over `results` (encoded, status ok); fills outputs and compute shares.
+  void forward(std::vector<ItemResult*>& results, const std::vector<model::TokenIds>& ids);
+
+  RankContext& ctx_;
+  int batch_size_;
+  double epoch_;
+  std::int32_t batch_number_ = 0;
+  std::uint64_t done_ = 0;
+  std::uint64_t failed_ = 0;
+  double first_start_ = -1.0;
+  double last_end_ = 0.0;
+};
+
+}  // namespace mpibatch::pipeline

@@ -1,0 +1,143 @@
+#include "mpibatch/pipeline/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include "batch_worker.h"
+#include "chapter_assembler.h"
+#include "mpibatch/sched/policy.h"
+#include "progress.h"
+#include "wire.h"
+
+namespace mpibatch::pipeline {
+namespace {
+
+using timing::Phase;
+
+/// Bytes of results a worker may have in flight before it waits for rank 0 to take them.
+constexpr std::size_t kMaxBytesInFlight = 256u << 20;
+
+/// Rank 0: every rank's share of the items to compute, as scatter parts.
+std::vector<comm::Bytes> plan_shares(const WorkPlan& plan, const std::string& schedule, int ranks) {
+  std::vector<bool> reused(plan.items.size(), false);
+  for (const ItemResult& r : plan.reused) reused[r.record.id] = true;
+  std::vector<const work::WorkItem*> todo;
+  for (const auto& item : plan.items) {
+    if (!reused[item.id]) todo.push_back(&item);
+  }
+  std::vector<double> costs;
+  costs.reserve(todo.size());
+  for (const auto* item : todo) costs.push_back(static_cast<double>(std::max<std::uint32_t>(item->chars, 1)));
+
+  const auto policy = sched::make_policy(schedule);
+  if (!policy->is_static()) throw Error("policy '" + schedule + "' needs the dynamic dispatcher");
+  policy->start(costs, ranks);
+  std::vector<comm::Bytes> parts(static_cast<std::size_t>(ranks));
+  for (int r = 0; r < ranks; ++r) {
+    std::vector<work::WorkItem> share;
+    for (sched::ItemIndex i : policy->next(r, 0.0)) share.push_back(*todo[i]);
+    parts[static_cast<std::size_t>(r)] = wire::pack(share);
+  }
+  return parts;
+}
+
+}  // namespace
+
+PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWriter* writer,
+                            const PipelineOptions& options, io::RankRecord self) {
+  comm::Communicator& comm = ctx.comm;
+  timing::PhaseTimer& timer = ctx.timer;
+  const timing::Clock& clock = timer.clock();
+  const bool root = comm.rank() == 0;
+
+  // 1. Distribute: rank 0 decides every rank's share and scatters it.
+  timer.enter(Phase::kComm);
+  const std::vector<comm::Bytes> parts =
+      root ? plan_shares(plan, options.schedule, comm.size()) : std::vector<comm::Bytes>{};
+  const auto mine =
+      wire::unpack<std::vector<work::WorkItem>>(comm.scatter(parts, 0), "work share");
+  spdlog::debug("received {} items", mine.size());
+
+  // 2. The common clock starts when every rank is ready.
+  timer.enter(Phase::kWait);
+  comm.barrier();
+  const double epoch = clock.now();
+
+  // 3. Compute; results stream to rank 0, which assembles and writes chapters as they complete.
+  std::unique_ptr<ChapterAssembler> assembler;
+  std::unique_ptr<Progress> progress;
+  if (root) {
+    assembler = std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), *writer, timer);
+    for (ItemResult r : plan.reused) assembler->add(std::move(r));
+    progress = std::make_unique<Progress>(plan.items.size(), clock, options.progress_interval_s);
+  }
+  auto take = [&](comm::Message&& message) {
+    timing::ScopedPhase phase(timer, Phase::kComm);
+    for (ItemResult& r : wire::unpack<std::vector<ItemResult>>(message.data, "results")) {
+      assembler->add(std::move(r));
+    }
+    progress->update(assembler->received(), assembler->failed());
+  };
+  std::size_t in_flight = 0;
+  auto deliver = [&](std::vector<ItemResult>&& results) {
+    if (root) {
+      for (ItemResult& r : results) assembler->add(std::move(r));
+      progress->update(assembler->received(), assembler->failed());
+      return;
+    }
+    timing::ScopedPhase phase(timer, Phase::kComm);
+    comm::Bytes bytes = wire::pack(results);
+    in_flight += bytes.size();
+    comm.send(0, wire::kTagResults, std::move(bytes));
+    if (in_flight > kMaxBytesInFlight) {
+      comm.wait_sends();
+      in_flight = 0;
+    }
+  };
+  auto between = [&] {
+    if (!root) return;
+    while (auto message = comm.try_receive(wire::kTagResults)) take(std::move(*message));
+  };
+  BatchWorker worker(ctx, options.batch_size, epoch);
+  worker.run(mine, deliver, between);
+  self.items = worker.items_done();
+  self.items_failed = worker.items_failed();
+  self.start = std::max(worker.first_start(), 0.0);
+  self.end = mine.empty() ? 0.0 : worker.last_end();
+
+  // 4. Rank 0 takes the remaining results; workers make sure theirs went out.
+  if (root) {
+    while (!assembler->complete()) {
+      timer.enter(Phase::kWait);
+      comm::Message message = comm.receive(wire::kTagResults);
+      take(std::move(message));
+    }
+    progress->finish(assembler->received(), assembler->failed());
+  } else {
+    timer.enter(Phase::kComm);
+    comm.wait_sends();
+  }
+
+  // 5. The slowest rank sets the end; then rank rows go to rank 0.
+  timer.enter(Phase::kWait);
+  comm.barrier();
+  timer.enter(Phase::kFinalize);
+  for (std::size_t p = 0; p < timing::kPhaseCount; ++p) {
+    self.phase_s[p] = timer.seconds(static_cast<Phase>(p));
+  }
+  self.wall_s = timer.elapsed();
+  const std::vector<comm::Bytes> rows = comm.gather(wire::pack(self), 0);
+
+  PipelineResult result;
+  result.self = self;
+  if (root) {
+    for (const comm::Bytes& row : rows) {
+      result.ranks.push_back(wire::unpack<io::RankRecord>(row, "rank record"));
+    }
+    result.failed = assembler->failed();
+    result.chapters = assembler->chapters();
+    result.items = assembler->take_records();
+  }
+  return result;
+}
+
+}  // namespace mpibatch::pipeline

@@ -1,0 +1,236 @@
+#include <map>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "mpibatch/comm/fake_communicator.h"
+#include "mpibatch/model/encoder.h"
+#include "mpibatch/pipeline/pipeline.h"
+#include "mpibatch/work/text_splitter.h"
+#include "support/fake_model_runner.h"
+#include "support/recording_result_writer.h"
+
+namespace mp = mpibatch::pipeline;
+namespace mio = mpibatch::io;
+using mpibatch::comm::Communicator;
+using mpibatch::comm::FakeWorld;
+using mpibatch::testing::byte_ids;
+using mpibatch::testing::FakeModelRunner;
+using mpibatch::testing::RecordingResultWriter;
+
+namespace {
+
+/// A book of `chapters` chapters with `per_chapter` sentences each, plus an empty chapter 1.
+mp::WorkPlan make_plan(int chapters, int per_chapter) {
+  mpibatch::work::Book book;
+  for (int c = 0; c < chapters; ++c) {
+    std::string text;
+    for (int s = 0; s < per_chapter; ++s) {
+      text += std::string(1, static_cast<char>('A' + (c * 7 + s) % 26)) + " sentence " +
+              std::to_string(c) + "-" + std::to_string(s) + std::string(static_cast<std::size_t>(s % 5), 'x') + ". ";
+    }
+    book.chapters.push_back({static_cast<std::uint32_t>(book.chapters.size()), "c" + std::to_string(c), "", text});
+    if (c == 0) book.chapters.push_back({1, "empty", "", "   "});
+  }
+  mp::WorkPlan plan;
+  plan.items = mpibatch::work::split_book(book, {});
+  for (const auto& chapter : book.chapters) {
+    mio::ChapterRecord rec;
+    rec.index = chapter.index;
+    rec.title = chapter.title;
+    for (const auto& item : plan.items) {
+      if (item.chapter != chapter.index) continue;
+      if (rec.items == 0) rec.first_item = item.id;
+      ++rec.items;
+    }
+    plan.chapters.push_back(rec);
+  }
+  return plan;
+}
+
+struct RunOutput {
+  std::vector<mp::PipelineResult> results;  ///< by rank
+  RecordingResultWriter writer;
+};
+
+/// Runs the pipeline on a fake world of `ranks` ranks, each with its own fake model.
+void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
+            const std::function<void(FakeModelRunner&, int)>& setup = {}, int batch_size = 3) {
+  out.results.resize(static_cast<std::size_t>(world.size()));
+  std::mutex mutex;
+  world.run([&](Communicator& comm) {
+    FakeModelRunner runner;
+    if (setup) setup(runner, comm.rank());
+    const auto encoder = mpibatch::model::make_encoder("bytes");
+    mpibatch::timing::SteadyClock clock;
+    mpibatch::timing::PhaseTimer timer(clock);
+    mp::RankContext ctx{comm, runner, *encoder, timer};
+    mp::PipelineOptions options;
+    options.batch_size = batch_size;
+    mio::RankRecord self;
+    self.rank = comm.rank();
+    const bool root = comm.rank() == 0;
+    auto result = mp::run_pipeline(ctx, root ? plan : mp::WorkPlan{}, root ? &out.writer : nullptr,
+                                   options, self);
+    std::lock_guard<std::mutex> lock(mutex);
+    out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
+  });
+}
+
+/// Checks the run's results; `computed` items were computed in this run (the rest reused).
+void expect_complete_and_correct(const mp::WorkPlan& plan, const RunOutput& out, int ranks) {
+  const std::size_t computed = plan.items.size() - plan.reused.size();
+  const mp::PipelineResult& root = out.results[0];
+  ASSERT_EQ(root.items.size(), plan.items.size());
+  for (std::size_t i = 0; i < root.items.size(); ++i) {
+    EXPECT_EQ(root.items[i].id, i);
+    EXPECT_EQ(root.items[i].chapter, plan.items[i].chapter);
+    EXPECT_EQ(root.items[i].status, mio::ItemStatus::kOk);
+    EXPECT_GE(root.items[i].rank, 0);
+    EXPECT_LE(root.items[i].start, root.items[i].end);
+  }
+  // Every chapter written exactly once, outputs in reading order as the model made them.
+  ASSERT_EQ(out.writer.writes_per_chapter.size(), plan.chapters.size());
+  FakeModelRunner reference;
+  for (const auto& chapter : plan.chapters) {
+    EXPECT_EQ(out.writer.writes_per_chapter.at(chapter.index), 1);
+    const mio::ChapterOutput& output = out.writer.outputs.at(chapter.index);
+    ASSERT_EQ(output.offsets.size(), chapter.items + 1u);
+    std::vector<float> expected;
+    for (std::uint32_t k = 0; k < chapter.items; ++k) {
+      const auto e = reference.expected(byte_ids(plan.items[chapter.first_item + k].text));
+      EXPECT_EQ(output.offsets[k + 1] - output.offsets[k], e.length);
+      expected.insert(expected.end(), e.values.begin(), e.values.end());
+    }
+    EXPECT_EQ(output.values, expected);
+  }
+  for (const auto& item : root.items) {
+    if (item.rank != 7) EXPECT_LT(item.rank, ranks);
+  }
+  ASSERT_EQ(root.ranks.size(), static_cast<std::size_t>(ranks));
+  std::uint64_t items = 0;
+  for (int r = 0; r < ranks; ++r) {
+    const mio::RankRecord& row = root.ranks[static_cast<std::size_t>(r)];
+    EXPECT_EQ(row.rank, r);
+    items += row.items;
+    double phases = 0;
+    for (double s : row.phase_s) phases += s;
+    EXPECT_NEAR(phases, row.wall_s, 1e-6);  // every moment in exactly one phase
+  }
+  EXPECT_EQ(items, computed);
+}
+
+}  // namespace
+
+class PipelineOnRanks : public ::testing::TestWithParam<int> {};
+
+TEST_P(PipelineOnRanks, EveryItemExactlyOnceInOrderWithTheModelsOutputs) {
+  const int ranks = GetParam();
+  const mp::WorkPlan plan = make_plan(5, 7);
+  FakeWorld world(ranks);
+  RunOutput out;
+  run_on(world, plan, out);
+  expect_complete_and_correct(plan, out, ranks);
+  EXPECT_EQ(out.results[0].failed, 0u);
+  EXPECT_EQ(out.results[0].chapters[1].items, 0u);  // the empty chapter, written with no rows
+  EXPECT_EQ(out.writer.outputs.at(1).offsets, (std::vector<std::int64_t>{0}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, PipelineOnRanks, ::testing::Values(1, 2, 3, 5));
+
+TEST(Pipeline, StaticScheduleGivesContiguousBlocks) {
+  const mp::WorkPlan plan = make_plan(4, 6);
+  FakeWorld world(3);
+  RunOutput out;
+  run_on(world, plan, out);
+  const auto& items = out.results[0].items;
+  for (std::size_t i = 1; i < items.size(); ++i) EXPECT_LE(items[i - 1].rank, items[i].rank);
+  for (const auto& row : out.results[0].ranks) EXPECT_GT(row.items, 0u);
+}
+
+TEST(Pipeline, AFailingItemIsRecordedAndItsBatchMatesSucceed) {
+  mp::WorkPlan plan = make_plan(2, 6);
+  const std::string victim = plan.items[4].text;
+  FakeWorld world(2);
+  RunOutput out;
+  run_on(world, plan, out, [&](FakeModelRunner& runner, int) { runner.fail_on_text = victim; });
+  const auto& items = out.results[0].items;
+  EXPECT_EQ(out.results[0].failed, 1u);
+  for (const auto& item : items) {
+    if (item.id == 4) {
+      EXPECT_EQ(item.status, mio::ItemStatus::kFailed);
+      EXPECT_EQ(item.error, "fake model refuses '" + victim + "'");
+      EXPECT_EQ(item.output_length, 0);
+    } else {
+      EXPECT_EQ(item.status, mio::ItemStatus::kOk) << item.id;
+    }
+  }
+  const auto& chapter0 = out.writer.outputs.at(0);
+  EXPECT_EQ(chapter0.offsets[5], chapter0.offsets[4]);  // no rows for the failed item
+}
+
+TEST(Pipeline, TwoDimensionalOutputsKeepTheirFeatureShape) {
+  const mp::WorkPlan plan = make_plan(2, 3);
+  FakeWorld world(2);
+  RunOutput out;
+  run_on(world, plan, out, [](FakeModelRunner& runner, int) { runner.features = {3}; });
+  EXPECT_EQ(out.writer.outputs.at(0).feature_shape, (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(out.writer.outputs.at(0).values.size(),
+            static_cast<std::size_t>(out.writer.outputs.at(0).offsets.back() * 3));
+}
+
+TEST(Pipeline, ReusedResultsAreNotComputedAgain) {
+  mp::WorkPlan plan = make_plan(3, 4);
+  FakeModelRunner reference;
+  for (std::uint64_t id : {0u, 1u, 5u}) {
+    mp::ItemResult r;
+    r.record.id = id;
+    r.record.chapter = plan.items[id].chapter;
+    r.record.index = plan.items[id].index;
+    r.record.rank = 7;  // from an earlier run on more ranks
+    r.record.attempt = 0;
+    r.output = reference.expected(byte_ids(plan.items[id].text));
+    plan.reused.push_back(r);
+  }
+  FakeWorld world(2);
+  RunOutput out;
+  run_on(world, plan, out);
+  expect_complete_and_correct(plan, out, 2);
+  EXPECT_EQ(out.results[0].items[5].rank, 7);
+}
+
+TEST(Pipeline, MoreRanksThanItems) {
+  const mp::WorkPlan plan = make_plan(1, 2);
+  FakeWorld world(4);
+  RunOutput out;
+  run_on(world, plan, out);
+  expect_complete_and_correct(plan, out, 4);
+}
+
+TEST(Pipeline, ResultsDoNotRelyOnMessageBuffering) {
+  const mp::WorkPlan plan = make_plan(3, 5);
+  FakeWorld world(3);
+  world.set_synchronous_sends(true);
+  RunOutput out;
+  run_on(world, plan, out);
+  expect_complete_and_correct(plan, out, 3);
+}
+
+TEST(Pipeline, ACrashOnOneRankEndsTheJobInsteadOfHanging) {
+  const mp::WorkPlan plan = make_plan(3, 6);
+  FakeWorld world(3);
+  RunOutput out;
+  out.results.resize(3);
+  const auto result = world.run_collect([&](Communicator& comm) {
+    FakeModelRunner runner;
+    if (comm.rank() == 2) runner.crash_on_batch = 0;
+    const auto encoder = mpibatch::model::make_encoder("bytes");
+    mpibatch::timing::SteadyClock clock;
+    mpibatch::timing::PhaseTimer timer(clock);
+    mp::RankContext ctx{comm, runner, *encoder, timer};
+    const bool root = comm.rank() == 0;
+    mp::run_pipeline(ctx, root ? plan : mp::WorkPlan{}, root ? &out.writer : nullptr, {}, {});
+  });
+  EXPECT_EQ(result.failed_rank, 2);
+  EXPECT_NE(result.failure.find("fake crash"), std::string::npos) << result.summary();
+}
