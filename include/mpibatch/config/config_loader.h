@@ -37,4 +37,11 @@ JobConfig parse_effective_config(const std::string& effective_yaml);
 /// Every key the loader accepts ("model.batch_size", ...), in documentation order.
 std::vector<std::string> accepted_keys();
 
+/// The environment variable that names a site profile when the command line gives none.
+inline constexpr char kSiteEnvVar[] = "MPIBATCH_SITE";
+
+/// The site profile for LoadOptions::site_file: `cli_site` (the CLI's --site) when non-empty,
+/// else $MPIBATCH_SITE, else "" (no site profile).
+std::string site_file_from(const std::string& cli_site);
+
 }  // namespace mpibatch::config

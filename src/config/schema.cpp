@@ -1,0 +1,127 @@
+#include "schema.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace mpibatch::config::detail {
+
+namespace {
+
+bool is_empty_value(const std::string& value) { return value.empty(); }
+template <typename T>
+bool is_empty_value(const T&) {
+  return false;
+}
+
+/// A row of the schema: `key` is stored in config.*section.*field and read with `codec`.
+template <typename Section, typename T>
+KeySpec row(std::string key, Section JobConfig::*section, T Section::*field, Codec<T> codec,
+            std::string required = {}) {
+  KeySpec spec;
+  const auto dot = key.find('.');
+  spec.section = key.substr(0, dot);
+  spec.leaf = key.substr(dot + 1);
+  spec.key = std::move(key);
+  spec.required = std::move(required);
+  spec.read = [section, field, read = std::move(codec.read)](
+                  const YAML::Node& value, const Origin& origin, JobConfig& config) {
+    return read(value, origin, config.*section.*field);
+  };
+  spec.write = [section, field, write = std::move(codec.write)](YAML::Emitter& out,
+                                                                const JobConfig& config) {
+    write(out, config.*section.*field);
+  };
+  spec.is_empty = [section, field](const JobConfig& config) {
+    return is_empty_value(config.*section.*field);
+  };
+  return spec;
+}
+
+std::vector<KeySpec> make_schema() {
+  using C = JobConfig;
+  return {
+      row("job.name", &C::job, &JobSection::name, job_name()),
+      row("job.kind", &C::job, &JobSection::kind, one_of({"infer"})),
+
+      row("input.path", &C::input, &InputSection::path, path(),
+          "the book folder or text file to process"),
+      row("input.extensions", &C::input, &InputSection::extensions, extension_list()),
+      row("input.chapter_heading", &C::input, &InputSection::chapter_heading, heading_pattern()),
+      row("input.split", &C::input, &InputSection::split, split_mode()),
+      row("input.max_chars", &C::input, &InputSection::max_chars, positive_int()),
+
+      row("model.path", &C::model, &ModelSection::path, path(),
+          "the TorchScript model file (.pt) to run"),
+      row("model.encoder", &C::model, &ModelSection::encoder, one_of({"bytes"})),
+      row("model.batch_size", &C::model, &ModelSection::batch_size, positive_int()),
+      row("model.output_units", &C::model, &ModelSection::output_units, text()),
+      row("model.sample_rate", &C::model, &ModelSection::sample_rate, non_negative_number()),
+
+      row("runtime.schedule", &C::runtime, &RuntimeSection::schedule, one_of({"static"})),
+      row("runtime.device", &C::runtime, &RuntimeSection::device, device()),
+      row("runtime.on_missing_gpu", &C::runtime, &RuntimeSection::on_missing_gpu,
+          one_of({"fallback", "error"})),
+      row("runtime.threads_per_rank", &C::runtime, &RuntimeSection::threads_per_rank,
+          thread_count()),
+      row("runtime.interop_threads", &C::runtime, &RuntimeSection::interop_threads, positive_int()),
+      row("runtime.log_dir", &C::runtime, &RuntimeSection::log_dir, path()),
+
+      row("output.path", &C::output, &OutputSection::path, path()),
+      row("output.overwrite", &C::output, &OutputSection::overwrite, boolean()),
+      row("output.compression", &C::output, &OutputSection::compression, int_in_range(0, 9)),
+  };
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& schema() {
+  static const std::vector<KeySpec> kSchema = make_schema();
+  return kSchema;
+}
+
+const std::vector<std::string>& section_names() {
+  static const std::vector<std::string> kSections = [] {
+    std::vector<std::string> sections;
+    for (const auto& spec : schema()) {
+      if (std::find(sections.begin(), sections.end(), spec.section) == sections.end()) {
+        sections.push_back(spec.section);
+      }
+    }
+    return sections;
+  }();
+  return kSections;
+}
+
+std::vector<std::string> keys_of(std::string_view section) {
+  std::vector<std::string> leaves;
+  for (const auto& spec : schema()) {
+    if (spec.section == section) leaves.push_back(spec.leaf);
+  }
+  return leaves;
+}
+
+const KeySpec* find_key(std::string_view key) {
+  for (const auto& spec : schema()) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string emit_effective_yaml(const JobConfig& config) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  std::string section;
+  for (const auto& spec : schema()) {
+    if (spec.section != section) {
+      if (!section.empty()) out << YAML::EndMap;
+      section = spec.section;
+      out << YAML::Key << section << YAML::Value << YAML::BeginMap;
+    }
+    out << YAML::Key << spec.leaf << YAML::Value;
+    spec.write(out, config);
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace mpibatch::config::detail
