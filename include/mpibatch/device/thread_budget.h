@@ -1,8 +1,9 @@
 #pragma once
 /// \file CPU thread budget per rank: ranks on a node never run more compute threads than cores.
 ///
-/// Pure logic (plan_threads) plus the one function that applies a plan to this process
-/// (apply_thread_budget, in device_context.cpp). docs/config.md#runtime.threads_per_rank.
+/// Pure logic (plan_threads, thread_budget.cpp) plus the functions that apply a plan to this
+/// process and read it back (torch_threads.cpp). docs/threads.md explains the rule with
+/// examples; docs/config.md#runtime.threads_per_rank the keys.
 
 #include <optional>
 #include <string>
@@ -25,24 +26,40 @@ struct ThreadRequest {
 };
 
 struct ThreadBudget {
-  int intra_op = 1;      ///< torch intra-op threads; also OMP/MKL/OpenBLAS thread counts
-  int inter_op = 1;      ///< torch inter-op threads
-  std::string reason;    ///< one line for the log, e.g. "auto: 8 cores shared by 4 ranks"
+  int intra_op = 1;    ///< torch intra-op threads; also OMP/MKL/OpenBLAS thread counts
+  int inter_op = 1;    ///< torch inter-op threads
+  std::string reason;  ///< one line for the log, e.g. "auto: 8 cores shared by 4 ranks"
 };
 
 /// Plans this rank's threads. auto: the cores in this rank's affinity mask divided by the
-/// number of node ranks whose masks overlap it, capped by SLURM_CPUS_PER_TASK, at least 1.
-/// An explicit count is honoured but capped so the node's total stays within its cores, with
-/// the cap noted in `reason`.
+/// number of node ranks whose masks overlap it (itself included), capped by
+/// SLURM_CPUS_PER_TASK, at least 1. An explicit count is honoured but capped to that fair share
+/// so the node's total stays within its cores, with the cap noted in `reason`.
+///
+/// Guarantees: intra_op >= 1; inter_op = clamp(interop_threads, 1, intra_op); when the node has
+/// no more ranks than cores (the union of the masks), the sum of intra_op over the node's ranks
+/// never exceeds that union (odd partial overlaps are trimmed deterministically, the same way
+/// on every rank). An empty mask counts as one core; a local_rank outside node_ranks gets 1.
+/// Pure: no system calls, so every rank computes every rank's plan identically.
 ThreadBudget plan_threads(const ThreadRequest& request);
 
-/// This process's affinity mask.
+/// This process's affinity mask (empty if sched_getaffinity fails).
 CpuView current_cpu_view();
 
 /// Sets OMP_NUM_THREADS, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS (for anything started later)
 /// and, for the libraries already loaded, torch's intra/inter-op threads and OpenBLAS's
 /// thread count (openblas_set_num_threads, found at run time). Call once, before the model
-/// is loaded.
+/// is loaded. Inter-op threads can be set only once per process and only before inter-op work
+/// has started: a second call, or a call after such work, keeps the current count and logs a
+/// warning when it differs. Never throws for that.
 void apply_thread_budget(const ThreadBudget& budget);
+
+/// The thread counts in effect now, for logs and the /ranks table.
+struct TorchThreads {
+  int intra_op = 0;  ///< at::get_num_threads()
+  int inter_op = 0;  ///< at::get_num_interop_threads()
+  int openblas = 0;  ///< openblas_get_num_threads(), or 0 when OpenBLAS is not loaded
+};
+TorchThreads current_torch_threads();
 
 }  // namespace mpibatch::device

@@ -1,5 +1,9 @@
 #pragma once
 /// \file Encoder: item text -> token ids for the model (docs/model-contract.md#encoders).
+///
+/// `bytes`: the UTF-8 bytes of the text, id = byte value (1..255), 0 = padding, vocabulary
+/// 256. NUL bytes are dropped; invalid UTF-8 passes through byte for byte. Empty text gives
+/// no ids. Encoders are stateless and thread-safe.
 
 #include <memory>
 #include <string>

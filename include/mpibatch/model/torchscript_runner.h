@@ -1,5 +1,15 @@
 #pragma once
 /// \file TorchScriptRunner: a TorchScript file behind the ModelRunner contract.
+///
+/// forward(ids, lengths) runs under c10::InferenceMode on the device from RunnerOptions: the
+/// model is loaded on the CPU, moved there once, inputs are built and moved there per batch,
+/// outputs come back to the CPU as float32. No torch type appears in this header.
+///
+/// \code
+///   TorchScriptRunner runner({"demo.pt", "cpu"});
+///   const TokenIds ids = make_encoder("bytes")->encode("Hello.");
+///   std::vector<ItemOutput> out = runner.run({&ids});  // out[0].length == 6 * hop_length
+/// \endcode
 
 #include <memory>
 #include <string>
@@ -10,14 +20,16 @@ namespace mpibatch::model {
 
 struct RunnerOptions {
   std::string path;            ///< TorchScript archive (torch.jit.save / Module::save)
-  std::string device = "cpu";  ///< torch device string
+  std::string device = "cpu";  ///< torch device string, as DeviceChoice::device
 };
 
 class TorchScriptRunner final : public ModelRunner {
  public:
-  /// Loads the model and checks the contract on a one-item probe batch. Throws ModelError
-  /// naming the file and what is wrong (missing, not TorchScript, truncated, wrong forward
-  /// signature or outputs) and what to do.
+  /// Loads the model and checks the contract on a one-item probe batch (ids [[1, 2, 3]],
+  /// lengths [3]). Throws ModelError, one line naming the file, what is wrong (missing,
+  /// a directory, empty, not TorchScript, truncated, a torch.save() checkpoint, no forward,
+  /// wrong forward signature, probe failing, wrong output type/dtype/rank/batch/lengths, a
+  /// device that is malformed or absent here) and what to do.
   explicit TorchScriptRunner(const RunnerOptions& options);
   ~TorchScriptRunner() override;
 

@@ -1,0 +1,37 @@
+/// \file The `bytes` encoder and make_encoder.
+
+#include "mpibatch/model/encoder.h"
+
+#include <string>
+#include <vector>
+
+#include "mpibatch/error.h"
+
+namespace mpibatch::model {
+namespace {
+
+/// UTF-8 bytes as ids: id = byte value (1..255), 0 is padding. NUL bytes are dropped so that
+/// an id is never the padding id. Invalid UTF-8 passes through byte for byte.
+class BytesEncoder final : public Encoder {
+ public:
+  TokenIds encode(std::string_view text) const override {
+    TokenIds ids;
+    ids.reserve(text.size());
+    for (char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte != 0) ids.push_back(static_cast<std::int64_t>(byte));
+    }
+    return ids;
+  }
+  std::int64_t vocabulary_size() const override { return 256; }
+  std::string name() const override { return "bytes"; }
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_encoder(const std::string& name) {
+  if (name == "bytes") return std::make_unique<BytesEncoder>();
+  throw ConfigError({"model.encoder: unknown encoder '" + name + "'; available: bytes"});
+}
+
+}  // namespace mpibatch::model

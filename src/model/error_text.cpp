@@ -1,0 +1,48 @@
+/// \file summarize_torch_error.
+
+#include "error_text.h"
+
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace mpibatch::model::detail {
+namespace {
+
+std::string trim(std::string_view text) {
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+std::vector<std::string> non_empty_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line = trim(text.substr(start, end - start));
+    if (!line.empty()) lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string summarize_torch_error(std::string_view what) {
+  const auto lines = non_empty_lines(what);
+  if (lines.empty()) return "unknown error";
+  std::string line = lines.front();
+  if (line.find("The following operation failed in the TorchScript interpreter") !=
+      std::string::npos) {
+    line = lines.back();
+    const std::string builtins = "builtins.";
+    if (line.compare(0, builtins.size(), builtins) == 0) line.erase(0, builtins.size());
+  }
+  return line;
+}
+
+}  // namespace mpibatch::model::detail
