@@ -26,6 +26,9 @@ namespace mpibatch::comm {
 
 using Bytes = std::string;
 
+/// Largest tag; tags are in [0, kMaxTag] (the MPI standard guarantees MPI_TAG_UB >= 32767).
+inline constexpr int kMaxTag = 32767;
+
 struct Message {
   int source = -1;
   int tag = -1;
@@ -60,7 +63,8 @@ class Communicator {
   virtual int all_reduce_max(int value) = 0;
 
   // --- point to point ---
-  /// Queues `data` for `dest`; returns at once. The data is owned by the communicator.
+  /// Queues `data` for `dest` (any rank, including this one); returns at once. The data is
+  /// owned by the communicator. Throws CommError for a bad dest or a tag outside [0, kMaxTag].
   virtual void send(int dest, int tag, Bytes data) = 0;
   /// A message with `tag` from any source, if one has arrived.
   virtual std::optional<Message> try_receive(int tag) = 0;

@@ -1,0 +1,251 @@
+// MpiCommunicator: set-up, identity and point-to-point. Collectives: mpi_collectives.cpp.
+#include "mpibatch/comm/mpi_communicator.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <utility>
+
+#include "mpi_check.h"
+#include "mpi_communicator_impl.h"
+#include "mpibatch/comm/local_rank.h"
+#include "mpibatch/comm/mpi_environment.h"
+#include "mpibatch/error.h"
+
+namespace mpibatch::comm {
+
+using detail::mpi_check;
+
+namespace {
+
+std::string first_line_trimmed(const std::string& text) {
+  const auto end_of_line = text.find_first_of("\r\n");
+  std::string line = text.substr(0, end_of_line);
+  const auto begin = line.find_first_not_of(" \t");
+  if (begin == std::string::npos) return {};
+  const auto end = line.find_last_not_of(" \t");
+  return line.substr(begin, end - begin + 1);
+}
+
+std::string processor_name(int rank) {
+  char name[MPI_MAX_PROCESSOR_NAME] = {};
+  int length = 0;
+  if (MPI_Get_processor_name(name, &length) == MPI_SUCCESS && length > 0) {
+    return std::string(name, static_cast<std::size_t>(length));
+  }
+  char fallback[256] = {};
+  if (gethostname(fallback, sizeof(fallback) - 1) == 0 && fallback[0] != '\0') return fallback;
+  spdlog::warn("rank {}: neither MPI_Get_processor_name nor gethostname gave a host name", rank);
+  return "unknown-host";
+}
+
+std::string mpi_library_version(int rank) {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  mpi_check(MPI_Get_library_version(text, &length), "MPI_Get_library_version", rank);
+  return first_line_trimmed(std::string(text, static_cast<std::size_t>(length)));
+}
+
+}  // namespace
+
+MpiCommunicator::MpiCommunicator(const MpiEnvironment& env, MpiCommunicatorOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.rank = env.world_rank();
+  if (!MpiEnvironment::active()) {
+    throw CommError("MpiCommunicator: MPI is not initialized (or already finalized) on rank " +
+                    std::to_string(s.rank) + "; keep the MpiEnvironment alive");
+  }
+  if (options.max_chunk_bytes == 0 || options.max_chunk_bytes > kMaxChunkBytes) {
+    throw CommError("MpiCommunicator: max_chunk_bytes must be in [1, " +
+                    std::to_string(kMaxChunkBytes) + "], got " +
+                    std::to_string(options.max_chunk_bytes));
+  }
+  s.max_chunk = options.max_chunk_bytes;
+
+  mpi_check(MPI_Comm_dup(MPI_COMM_WORLD, &s.comm), "MPI_Comm_dup(MPI_COMM_WORLD)", s.rank);
+  mpi_check(MPI_Comm_set_errhandler(s.comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler", s.rank);
+  mpi_check(MPI_Comm_rank(s.comm, &s.rank), "MPI_Comm_rank", s.rank);
+  mpi_check(MPI_Comm_size(s.comm, &s.size), "MPI_Comm_size", s.rank);
+
+  MPI_Comm node = MPI_COMM_NULL;
+  mpi_check(MPI_Comm_split_type(s.comm, MPI_COMM_TYPE_SHARED, s.rank, MPI_INFO_NULL, &node),
+            "MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)", s.rank);
+  mpi_check(MPI_Comm_rank(node, &s.local_rank), "MPI_Comm_rank(node)", s.rank);
+  mpi_check(MPI_Comm_size(node, &s.local_size), "MPI_Comm_size(node)", s.rank);
+  mpi_check(MPI_Comm_free(&node), "MPI_Comm_free(node)", s.rank);
+
+  s.host = processor_name(s.rank);
+  s.library_version = mpi_library_version(s.rank);
+  if (auto warning = check_local_rank(s.local_rank, process_environment())) {
+    spdlog::warn("rank {} on {}: {}", s.rank, s.host, *warning);
+  }
+}
+
+MpiCommunicator::~MpiCommunicator() {
+  Impl& s = *impl_;
+  if (!MpiEnvironment::active()) {
+    if (!s.pending.empty()) new std::list<Impl::PendingSend>(std::move(s.pending));  // leaked
+    return;
+  }
+  try {
+    s.reap_sends();
+  } catch (const std::exception& e) {
+    spdlog::warn("rank {}: {}", s.rank, e.what());
+  }
+  if (!s.pending.empty()) {
+    spdlog::warn(
+        "rank {}: MpiCommunicator destroyed with {} send(s) in flight; call wait_sends() "
+        "before destroying it (their buffers are leaked so MPI can still read them)",
+        s.rank, s.pending.size());
+    for (auto& send : s.pending) {
+      for (auto& request : send.requests) {
+        if (request != MPI_REQUEST_NULL) MPI_Request_free(&request);
+      }
+    }
+    new std::list<Impl::PendingSend>(std::move(s.pending));  // deliberately leaked
+  }
+  if (s.comm != MPI_COMM_NULL) MPI_Comm_free(&s.comm);
+}
+
+int MpiCommunicator::rank() const { return impl_->rank; }
+int MpiCommunicator::size() const { return impl_->size; }
+int MpiCommunicator::local_rank() const { return impl_->local_rank; }
+int MpiCommunicator::local_size() const { return impl_->local_size; }
+const std::string& MpiCommunicator::host() const { return impl_->host; }
+std::string MpiCommunicator::library_version() const { return impl_->library_version; }
+
+void MpiCommunicator::Impl::check_root(int root, std::string_view op) const {
+  if (root < 0 || root >= size) {
+    throw CommError(std::string(op) + ": root " + std::to_string(root) + " is not a rank of " +
+                    std::to_string(size) + " (on rank " + std::to_string(rank) + ")");
+  }
+}
+
+void MpiCommunicator::Impl::check_tag(int tag, std::string_view op) const {
+  if (tag < 0 || tag > kMaxTag) {
+    throw CommError(std::string(op) + ": tag " + std::to_string(tag) + " is not in [0, " +
+                    std::to_string(kMaxTag) + "] (on rank " + std::to_string(rank) + ")");
+  }
+}
+
+void MpiCommunicator::Impl::reap_sends() {
+  for (auto it = pending.begin(); it != pending.end();) {
+    int done = 0;
+    std::vector<MPI_Status> statuses(it->requests.size());
+    const int code = MPI_Testall(static_cast<int>(it->requests.size()), it->requests.data(), &done,
+                                 statuses.data());
+    if (code != MPI_SUCCESS) {
+      int error = code;
+      for (const auto& status : statuses) {
+        if (status.MPI_ERROR != MPI_SUCCESS && status.MPI_ERROR != MPI_ERR_PENDING) {
+          error = status.MPI_ERROR;
+          break;
+        }
+      }
+      mpi_check(error,
+                "send of " + std::to_string(it->data.size()) + " bytes to rank " +
+                    std::to_string(it->dest) + " (tag " + std::to_string(it->tag) + ")",
+                rank);
+    }
+    it = done ? pending.erase(it) : std::next(it);
+  }
+}
+
+void MpiCommunicator::send(int dest, int tag, Bytes data) {
+  Impl& s = *impl_;
+  s.reap_sends();
+  if (dest < 0 || dest >= s.size) {
+    throw CommError("send: destination " + std::to_string(dest) + " is not a rank of " +
+                    std::to_string(s.size) + " (on rank " + std::to_string(s.rank) + ")");
+  }
+  s.check_tag(tag, "send");
+  auto& entry = s.pending.emplace_back();
+  entry.data = std::move(data);
+  entry.dest = dest;
+  entry.tag = tag;
+  // NOTE [chunking]: pieces of max_chunk bytes; a shorter (possibly empty) piece ends it.
+  std::size_t offset = 0;
+  for (;;) {
+    const std::size_t piece = std::min(entry.data.size() - offset, s.max_chunk);
+    MPI_Request request = MPI_REQUEST_NULL;
+    const int code = MPI_Isend(entry.data.data() + offset, static_cast<int>(piece), MPI_BYTE, dest,
+                               tag, s.comm, &request);
+    if (code != MPI_SUCCESS && entry.requests.empty()) s.pending.pop_back();
+    mpi_check(code, "send: MPI_Isend to rank " + std::to_string(dest), s.rank);
+    entry.requests.push_back(request);
+    offset += piece;
+    if (piece < s.max_chunk) break;
+  }
+}
+
+Message MpiCommunicator::Impl::receive_probed(const MPI_Status& first) {
+  Message message;
+  message.source = first.MPI_SOURCE;
+  message.tag = first.MPI_TAG;
+  const std::string op = "receive from rank " + std::to_string(message.source) + " (tag " +
+                         std::to_string(message.tag) + ")";
+  MPI_Status status = first;
+  for (;;) {
+    int count = 0;
+    mpi_check(MPI_Get_count(&status, MPI_BYTE, &count), op + ": MPI_Get_count", rank);
+    const std::size_t offset = message.data.size();
+    message.data.resize(offset + static_cast<std::size_t>(count));
+    MPI_Request request = MPI_REQUEST_NULL;
+    mpi_check(MPI_Irecv(message.data.data() + offset, count, MPI_BYTE, message.source, message.tag,
+                        comm, &request),
+              op + ": MPI_Irecv", rank);
+    detail::mpi_wait(request, op, rank, detail::transfer_policy(static_cast<std::size_t>(count)));
+    if (static_cast<std::size_t>(count) < max_chunk) return message;
+    status = detail::mpi_probe_wait(comm, message.source, message.tag, op, rank,
+                                    detail::transfer_policy(max_chunk));
+  }
+}
+
+std::optional<Message> MpiCommunicator::try_receive(int tag) {
+  Impl& s = *impl_;
+  s.reap_sends();
+  s.check_tag(tag, "try_receive");
+  MPI_Status status;
+  if (!detail::mpi_iprobe(s.comm, MPI_ANY_SOURCE, tag, status, "try_receive: MPI_Iprobe", s.rank)) {
+    return std::nullopt;
+  }
+  return s.receive_probed(status);
+}
+
+Message MpiCommunicator::receive(int tag) {
+  Impl& s = *impl_;
+  s.reap_sends();
+  s.check_tag(tag, "receive");
+  const std::string op = "receive(tag " + std::to_string(tag) + ")";
+  return s.receive_probed(detail::mpi_probe_wait(s.comm, MPI_ANY_SOURCE, tag, op, s.rank,
+                                                 detail::arrival_policy(!s.pending.empty())));
+}
+
+void MpiCommunicator::wait_sends() {
+  Impl& s = *impl_;
+  s.reap_sends();
+  std::size_t bytes = 0;
+  for (const auto& send : s.pending) bytes += send.data.size();
+  detail::poll_until(
+      [&] {
+        s.reap_sends();
+        return s.pending.empty();
+      },
+      "wait_sends", s.rank, detail::transfer_policy(bytes));
+}
+
+std::size_t MpiCommunicator::pending_sends() {
+  impl_->reap_sends();
+  return impl_->pending.size();
+}
+
+void MpiCommunicator::abort(int code) {
+  spdlog::debug("rank {}: MPI_Abort with exit code {}", impl_->rank, code);
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // MPI_Abort does not return; this is for a broken MPI
+}
+
+}  // namespace mpibatch::comm
