@@ -105,6 +105,7 @@ struct RunInfo {
   std::int32_t exit_status = 0;   ///< ExitCode of the run
   std::string torch_version;
   std::string mpi_version;
+  std::string hdf5_version;       ///< filled in by the writer (H5get_libversion); ignored on write
   std::string output_units;       ///< e.g. "samples"; attribute of /results
   double sample_rate = 0.0;       ///< Hz, 0 when not audio
   std::uint32_t attempt = 0;      ///< number of --resume runs that led to this file
