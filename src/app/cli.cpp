@@ -1,7 +1,173 @@
 #include "mpibatch/app/cli.h"
 
-namespace mpibatch::app {
+#include <iostream>
 
-int main(int, char**) { return 0; }
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include "logging.h"
+#include "mpibatch/app/inspect.h"
+#include "mpibatch/error.h"
+#include "mpibatch/model/demo_model.h"
+#include "mpibatch/version.h"
+#include "run_command.h"
+
+namespace mpibatch::app {
+namespace po = boost::program_options;
+namespace {
+
+constexpr const char* kOverview = R"(mpibatch: run libtorch models over a book's chapters on every MPI rank
+
+usage: mpirun -n N mpibatch run JOB.yaml [options]
+       mpibatch inspect RESULT.h5 [options]
+       mpibatch make-model OUT.pt [options]
+       mpibatch help [COMMAND] | --help | --version
+
+commands:
+  run         run a job (under mpirun/srun for several ranks); results go to one HDF5 file
+  inspect     show what is in a result file
+  make-model  write the demo TorchScript model (untrained; a load generator)
+
+exit codes: 0 ok, 1 some items failed, 2 bad input or usage, 3 runtime failure
+docs: docs/cli.md, docs/config.md, docs/hdf5-schema.md, docs/model-contract.md
+)";
+
+struct Command {
+  const char* name;
+  const char* usage;
+  po::options_description options;
+  po::positional_options_description positional;
+};
+
+Command run_spec(RunArgs& a) {
+  Command c{"run", "mpirun -n N mpibatch run JOB.yaml [options]", po::options_description("options"), {}};
+  c.options.add_options()
+      ("job", po::value(&a.job_file)->required(), "the job file (YAML; reference: docs/config.md)")
+      ("set", po::value(&a.overrides)->composing(), "override a config key: --set model.batch_size=16 (repeatable)")
+      ("output,o", po::value(&a.output), "result file; wins over output.path")
+      ("site", po::value(&a.site), "site profile merged under the job (default: $MPIBATCH_SITE)")
+      ("resume", po::bool_switch(&a.resume), "keep the ok items of the existing result file and run the rest")
+      ("dry-run", po::bool_switch(&a.dry_run), "check config, book and model, show the plan; compute and write nothing")
+      ("verbose,v", po::bool_switch(&a.verbose), "debug logging on every rank")
+      ("help,h", "show this help");
+  c.positional.add("job", 1);
+  return c;
+}
+
+struct InspectArgs {
+  std::string path;
+  InspectOptions options;
+  bool no_ranks = false;
+};
+
+Command inspect_spec(InspectArgs& a) {
+  Command c{"inspect", "mpibatch inspect RESULT.h5 [options]", po::options_description("options"), {}};
+  c.options.add_options()
+      ("file", po::value(&a.path)->required(), "an mpibatch result file")
+      ("items", po::value(&a.options.items), "also list the first N item rows")
+      ("config", po::bool_switch(&a.options.config), "also print the merged job configuration")
+      ("no-ranks", po::bool_switch(&a.no_ranks), "leave out the per-rank table")
+      ("help,h", "show this help");
+  c.positional.add("file", 1);
+  return c;
+}
+
+struct MakeModelArgs {
+  std::string path;
+  model::DemoModelOptions options;
+};
+
+Command make_model_spec(MakeModelArgs& a) {
+  Command c{"make-model", "mpibatch make-model OUT.pt [options]", po::options_description("options"), {}};
+  c.options.add_options()
+      ("out", po::value(&a.path)->required(), "where to write the TorchScript file")
+      ("channels", po::value(&a.options.channels)->default_value(a.options.channels), "width of the network")
+      ("layers", po::value(&a.options.layers)->default_value(a.options.layers), "residual conv blocks")
+      ("heads", po::value(&a.options.heads)->default_value(a.options.heads), "attention heads")
+      ("hop-length", po::value(&a.options.hop_length)->default_value(a.options.hop_length), "output samples per input token")
+      ("seed", po::value(&a.options.seed)->default_value(a.options.seed), "random seed of the weights")
+      ("help,h", "show this help");
+  c.positional.add("out", 1);
+  return c;
+}
+
+void print_help(const Command& c, std::ostream& out) {
+  out << "usage: " << c.usage << "\n\n" << c.options << "\n";
+}
+
+/// Parses `args` for `c`. Returns false when --help was given (and printed).
+bool parse(Command& c, const std::vector<std::string>& args) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(c.options).positional(c.positional).run(), vm);
+    if (vm.count("help")) {
+      print_help(c, std::cout);
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string("mpibatch ") + c.name + ": " + e.what() + "; see 'mpibatch " +
+                     c.name + " --help'");
+  }
+  return true;
+}
+
+int dispatch(const std::string& command, const std::vector<std::string>& args) {
+  if (command == "run") {
+    RunArgs a;
+    Command c = run_spec(a);
+    return parse(c, args) ? run_command(a) : 0;
+  }
+  setup_logging({});
+  if (command == "inspect") {
+    InspectArgs a;
+    Command c = inspect_spec(a);
+    if (!parse(c, args)) return 0;
+    a.options.ranks = !a.no_ranks;
+    inspect(a.path, a.options, std::cout);
+    return 0;
+  }
+  if (command == "make-model") {
+    MakeModelArgs a;
+    Command c = make_model_spec(a);
+    if (!parse(c, args)) return 0;
+    model::write_demo_model(a.path, a.options);
+    spdlog::info("wrote the demo model (untrained) to {}", a.path);
+    return 0;
+  }
+  if (command == "help") {
+    if (args.empty()) {
+      std::cout << kOverview;
+      return 0;
+    }
+    return dispatch(args[0], {"--help"});
+  }
+  throw UsageError("mpibatch: unknown command '" + command + "'; commands: run, inspect, make-model, help");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  try {
+    if (all.empty()) {
+      std::cerr << kOverview;
+      return static_cast<int>(ExitCode::kBadInput);
+    }
+    if (all[0] == "--help" || all[0] == "-h") {
+      std::cout << kOverview;
+      return 0;
+    }
+    if (all[0] == "--version") {
+      std::cout << "mpibatch " << kVersion << " (" << kGitRevision << ")\n";
+      return 0;
+    }
+    return dispatch(all[0], std::vector<std::string>(all.begin() + 1, all.end()));
+  } catch (const std::exception& e) {
+    // Errors before or outside an MPI run (usage, inspect, make-model): one line each.
+    std::cerr << "mpibatch: error: " << e.what() << "\n";
+    return static_cast<int>(exit_code_of(e));
+  }
+}
 
 }  // namespace mpibatch::app

@@ -1,4 +1,5 @@
 // MpiCommunicator: set-up, identity and point-to-point. Collectives: mpi_collectives.cpp.
+#include <cstring>
 #include "mpibatch/comm/mpi_communicator.h"
 
 #include <spdlog/spdlog.h>
@@ -45,7 +46,10 @@ std::string mpi_library_version(int rank) {
   char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
   int length = 0;
   mpi_check(MPI_Get_library_version(text, &length), "MPI_Get_library_version", rank);
-  return first_line_trimmed(std::string(text, static_cast<std::size_t>(length)));
+  // Open MPI counts the terminating NUL and adds ", package: ..., repo rev: ..." details:
+  // keep "Open MPI v4.1.4".
+  std::string version = first_line_trimmed(std::string(text, strnlen(text, static_cast<std::size_t>(length))));
+  return version.substr(0, version.find(','));
 }
 
 }  // namespace

@@ -1,0 +1,144 @@
+#include "job_plan.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include "mpibatch/error.h"
+#include "mpibatch/io/book_reader.h"
+#include "mpibatch/io/result_reader.h"
+#include "mpibatch/work/text_splitter.h"
+
+namespace mpibatch::app {
+namespace {
+
+/// XXH3-128 over a sequence of length-prefixed fields.
+class Fingerprint {
+ public:
+  Fingerprint() : state_(XXH3_createState()) { XXH3_128bits_reset(state_); }
+  ~Fingerprint() { XXH3_freeState(state_); }
+  Fingerprint(const Fingerprint&) = delete;
+  Fingerprint& operator=(const Fingerprint&) = delete;
+
+  void add(std::string_view field) {
+    const std::uint64_t size = field.size();
+    XXH3_128bits_update(state_, &size, sizeof size);
+    XXH3_128bits_update(state_, field.data(), field.size());
+  }
+  void add_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("model.path: cannot read '" + path + "'");
+    std::vector<char> buffer(1 << 20);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+      XXH3_128bits_update(state_, buffer.data(), static_cast<std::size_t>(in.gcount()));
+    }
+  }
+  std::string hex() const {
+    const XXH128_hash_t h = XXH3_128bits_digest(state_);
+    return fmt::format("xxh3-128:{:016x}{:016x}", h.high64, h.low64);
+  }
+
+ private:
+  XXH3_state_t* state_;
+};
+
+work::SplitOptions split_options(const config::InputSection& input) {
+  work::SplitOptions options;
+  options.mode = input.split == config::SplitMode::kParagraph ? work::SplitMode::kParagraph
+                                                              : work::SplitMode::kSentence;
+  options.max_chars = static_cast<std::size_t>(input.max_chars);
+  return options;
+}
+
+}  // namespace
+
+JobPlan plan_job(const config::JobConfig& config) {
+  io::BookOptions book_options;
+  book_options.extensions = config.input.extensions;
+  book_options.chapter_heading = config.input.chapter_heading;
+  const work::Book book = io::read_book(config.input.path, book_options);
+
+  JobPlan plan;
+  plan.book_title = book.title;
+  plan.work.items = work::split_book(book, split_options(config.input));
+  if (plan.work.items.empty()) {
+    throw InputError(fmt::format("input.path: the book '{}' has no text ({} chapter(s), all empty); "
+                                 "check the path and input.extensions",
+                                 config.input.path, book.chapters.size()));
+  }
+  for (const work::Chapter& chapter : book.chapters) {
+    io::ChapterRecord row;
+    row.index = chapter.index;
+    row.title = chapter.title;
+    row.source = chapter.source;
+    plan.work.chapters.push_back(row);
+  }
+  for (const work::WorkItem& item : plan.work.items) {
+    io::ChapterRecord& row = plan.work.chapters[item.chapter];
+    if (row.items == 0) row.first_item = item.id;
+    ++row.items;
+    plan.total_chars += item.chars;
+  }
+  for (const io::ChapterRecord& row : plan.work.chapters) {
+    if (row.items == 0) plan.empty_chapters.push_back(fmt::format("{} '{}' ({})", row.index, row.title, row.source));
+  }
+
+  Fingerprint fp;
+  fp.add("mpibatch-job-v1");
+  fp.add_file(config.model.path);
+  fp.add(config.model.encoder);
+  fp.add(std::to_string(static_cast<int>(config.input.split)));
+  fp.add(std::to_string(config.input.max_chars));
+  for (const work::Chapter& chapter : book.chapters) {
+    fp.add(chapter.title);
+    fp.add(chapter.text);
+  }
+  plan.job_hash = fp.hex();
+  return plan;
+}
+
+std::vector<pipeline::ItemResult> load_reusable_results(const std::string& path,
+                                                        const JobPlan& plan,
+                                                        std::uint32_t* attempt) {
+  if (!std::filesystem::exists(path)) {
+    throw InputError("--resume: no result file '" + path +
+                     "' to resume from (an interrupted run leaves only '" + path +
+                     ".partial', which cannot be resumed yet); run without --resume");
+  }
+  const io::ResultReader earlier(path);
+  const io::RunInfo info = earlier.info();
+  if (info.job_hash != plan.job_hash) {
+    throw InputError("--resume: '" + path + "' was made by a different job (book, model or "
+                     "splitting changed); remove it or choose another --output");
+  }
+  *attempt = info.attempt;
+  const std::vector<io::ItemRecord> items = earlier.items();
+  std::vector<pipeline::ItemResult> reusable;
+  for (const io::ChapterRecord& chapter : earlier.chapters()) {
+    if (chapter.items == 0) continue;
+    io::ChapterOutput output;
+    bool loaded = false;
+    for (std::uint32_t k = 0; k < chapter.items; ++k) {
+      const io::ItemRecord& record = items.at(chapter.first_item + k);
+      if (record.status != io::ItemStatus::kOk) continue;
+      if (!loaded) {
+        output = earlier.chapter_output(chapter.index);
+        loaded = true;
+      }
+      std::size_t width = 1;
+      for (auto d : output.feature_shape) width *= static_cast<std::size_t>(d);
+      pipeline::ItemResult result;
+      result.record = record;
+      result.output.length = output.offsets[k + 1] - output.offsets[k];
+      result.output.feature_shape = output.feature_shape;
+      result.output.values.assign(output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k] * width),
+                                  output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k + 1] * width));
+      reusable.push_back(std::move(result));
+    }
+  }
+  return reusable;
+}
+
+}  // namespace mpibatch::app

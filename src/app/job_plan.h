@@ -1,0 +1,33 @@
+#pragma once
+/// \file Rank 0's preparation of a run: the book read and split into items, the job's
+/// fingerprint, and (with --resume) the results reusable from an earlier run.
+
+#include <string>
+
+#include "mpibatch/config/job_config.h"
+#include "mpibatch/pipeline/pipeline.h"
+
+namespace mpibatch::app {
+
+struct JobPlan {
+  pipeline::WorkPlan work;
+  std::string book_title;
+  std::uint64_t total_chars = 0;
+  std::vector<std::string> empty_chapters;  ///< "3 'Title' (file)" for the log
+  /// Fingerprint of everything that decides the results: the chapters' text, the model file,
+  /// and the splitting/encoding settings. A --resume run must match the earlier one's.
+  std::string job_hash;
+};
+
+/// Reads the book, splits it into items and fingerprints the job. Throws InputError for an
+/// unreadable book or one without any text.
+JobPlan plan_job(const config::JobConfig& config);
+
+/// Results of the ok items of the earlier run's file at `path` (the job's output.path),
+/// checked to be from the same job; returns the earlier run's attempt number in `attempt`.
+/// Throws InputError when there is no such file or it belongs to another job.
+std::vector<pipeline::ItemResult> load_reusable_results(const std::string& path,
+                                                        const JobPlan& plan,
+                                                        std::uint32_t* attempt);
+
+}  // namespace mpibatch::app

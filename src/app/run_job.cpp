@@ -1,0 +1,230 @@
+#include "run_job.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "agreement.h"
+#include "logging.h"
+#include "mpibatch/config/config_loader.h"
+#include "mpibatch/model/torchscript_runner.h"
+#include "mpibatch/pipeline/pipeline.h"
+#include "mpibatch/sched/static_policy.h"
+#include "mpibatch/version.h"
+
+namespace mpibatch::app {
+
+using timing::Phase;
+
+namespace {
+
+std::optional<int> env_int(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  try {
+    return std::stoi(value);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// "host|0,1,2": what every rank tells the others about its CPUs.
+comm::Bytes describe_cpus(const std::string& host, const device::CpuView& view) {
+  std::string out = host + "|";
+  for (std::size_t i = 0; i < view.allowed_cpus.size(); ++i) {
+    out += (i ? "," : "") + std::to_string(view.allowed_cpus[i]);
+  }
+  return out;
+}
+
+std::pair<std::string, device::CpuView> parse_cpus(const comm::Bytes& bytes) {
+  const std::size_t bar = bytes.find('|');
+  device::CpuView view;
+  std::istringstream cpus(bytes.substr(bar + 1));
+  for (std::string cpu; std::getline(cpus, cpu, ',');) view.allowed_cpus.push_back(std::stoi(cpu));
+  return {bytes.substr(0, bar), view};
+}
+
+}  // namespace
+
+RunJob::RunJob(comm::Communicator& comm, timing::PhaseTimer& timer, const RunArgs& args,
+               std::string start_time)
+    : comm_(comm), timer_(timer), args_(args), start_time_(std::move(start_time)) {}
+
+RunJob::~RunJob() = default;
+
+int RunJob::run() {
+  load_config();
+  set_up_rank();
+  prepare_work();
+  load_model();
+  return args_.dry_run ? dry_run() : execute();
+}
+
+void RunJob::load_config() {
+  timer_.enter(Phase::kInit);
+  comm::Bytes yaml;
+  run_on_all(comm_, [&] {
+    if (!root()) return;
+    spdlog::info("mpibatch {} ({}), {} rank(s), {}", kVersion, kGitRevision, comm_.size(),
+                 comm_.library_version());
+    config::LoadOptions options;
+    options.job_file = args_.job_file;
+    options.site_file = config::site_file_from(args_.site);
+    options.overrides = args_.overrides;
+    options.output_path = args_.output;
+    config_ = config::load_job_config(options);
+    yaml = config_.effective_yaml;
+  });
+  comm_.broadcast(yaml, 0);
+  run_on_all(comm_, [&] {
+    if (!root()) config_ = config::parse_effective_config(yaml);
+    if (!config_.runtime.log_dir.empty()) add_rank_log_file(config_.runtime.log_dir, comm_.rank());
+  });
+}
+
+void RunJob::set_up_rank() {
+  run_on_all(comm_, [&] {
+    device::DeviceRequest request;
+    request.device = config_.runtime.device;
+    request.on_missing_gpu = config_.runtime.on_missing_gpu;
+    request.local_rank = comm_.local_rank();
+    device_ = device::choose_device(request);
+    if (device_.fell_back) spdlog::warn("{}", device_.reason);
+  });
+
+  // The ranks on this node, in rank order, and their CPUs: no node runs more threads than cores.
+  const auto all = comm_.all_gather(describe_cpus(comm_.host(), device::current_cpu_view()));
+  device::ThreadRequest request;
+  request.threads_per_rank = config_.runtime.threads_per_rank;
+  request.interop_threads = config_.runtime.interop_threads;
+  request.slurm_cpus_per_task = env_int("SLURM_CPUS_PER_TASK");
+  for (int r = 0; r < comm_.size(); ++r) {
+    auto [host, view] = parse_cpus(all[static_cast<std::size_t>(r)]);
+    if (host != comm_.host()) continue;
+    if (r == comm_.rank()) request.local_rank = static_cast<int>(request.node_ranks.size());
+    request.node_ranks.push_back(std::move(view));
+  }
+  threads_ = device::plan_threads(request);
+  device::apply_thread_budget(threads_);
+
+  const std::string line = fmt::format("rank {} on {}: {} ({}); {} intra-op + {} inter-op threads ({})",
+                                       comm_.rank(), comm_.host(), device_.device, device_.reason,
+                                       threads_.intra_op, threads_.inter_op, threads_.reason);
+  for (const comm::Bytes& rank_line : comm_.gather(line, 0)) spdlog::info("{}", rank_line);
+}
+
+void RunJob::prepare_work() {
+  timer_.enter(root() ? Phase::kRead : Phase::kWait);
+  run_on_all(comm_, [&] {
+    if (!root()) return;
+    plan_ = plan_job(config_);
+    spdlog::info("book '{}': {} chapters, {} items, {} chars (split by {}, at most {} chars)",
+                 plan_.book_title, plan_.work.chapters.size(), plan_.work.items.size(),
+                 plan_.total_chars,
+                 config_.input.split == config::SplitMode::kSentence ? "sentence" : "paragraph",
+                 config_.input.max_chars);
+    for (const std::string& chapter : plan_.empty_chapters) {
+      spdlog::warn("chapter {} has no text; skipped", chapter);
+    }
+    if (args_.resume) {
+      std::uint32_t earlier = 0;
+      plan_.work.reused = load_reusable_results(config_.output.path, plan_, &earlier);
+      attempt_ = earlier + 1;
+      spdlog::info("resuming '{}': {} of {} items kept, {} to run", config_.output.path,
+                   plan_.work.reused.size(), plan_.work.items.size(),
+                   plan_.work.items.size() - plan_.work.reused.size());
+    }
+    io::H5WriterOptions options;
+    options.compression = config_.output.compression;
+    options.overwrite = config_.output.overwrite || args_.resume;
+    writer_ = std::make_unique<io::H5ResultWriter>(config_.output.path, options);
+    if (args_.dry_run) writer_.reset();  // the location is writable; leave nothing behind
+  });
+}
+
+void RunJob::load_model() {
+  timer_.enter(Phase::kModelLoad);
+  run_on_all(comm_, [&] {
+    encoder_ = model::make_encoder(config_.model.encoder);
+    model::RunnerOptions options;
+    options.path = config_.model.path;
+    options.device = device_.device;
+    runner_ = std::make_unique<model::TorchScriptRunner>(options);
+  });
+  spdlog::info("model: {} (loaded in {:.2f} s)", runner_->describe(),
+               timer_.seconds(Phase::kModelLoad));
+}
+
+int RunJob::dry_run() {
+  if (root()) {
+    std::vector<double> costs;
+    for (const auto& item : plan_.work.items) costs.push_back(std::max<double>(item.chars, 1));
+    const auto starts = sched::balanced_block_starts(costs, comm_.size());
+    spdlog::info("dry run: {} policy would give:", config_.runtime.schedule);
+    for (int r = 0; r < comm_.size(); ++r) {
+      double chars = 0;
+      for (auto i = starts[r]; i < starts[r + 1]; ++i) chars += costs[i];
+      spdlog::info("  rank {}: items {}..{} ({} items, {:.0f} chars)", r, starts[r],
+                   starts[r + 1] == starts[r] ? starts[r] : starts[r + 1] - 1,
+                   starts[r + 1] - starts[r], chars);
+    }
+    spdlog::info("dry run: nothing computed, nothing written (output would be '{}')",
+                 config_.output.path);
+  }
+  return 0;
+}
+
+int RunJob::execute() {
+  io::RankRecord self;
+  self.rank = comm_.rank();
+  self.host = comm_.host();
+  self.local_rank = comm_.local_rank();
+  self.local_size = comm_.local_size();
+  self.device = device_.device;
+  self.device_name = device_.name;
+  self.device_reason = device_.reason;
+  self.intra_threads = threads_.intra_op;
+  self.interop_threads = threads_.inter_op;
+  self.batch_size = config_.model.batch_size;
+  self.gpu_memory_total = device_.memory_total;
+
+  pipeline::RankContext context{comm_, *runner_, *encoder_, timer_};
+  pipeline::PipelineOptions options;
+  options.schedule = config_.runtime.schedule;
+  options.batch_size = config_.model.batch_size;
+  const pipeline::PipelineResult result =
+      pipeline::run_pipeline(context, plan_.work, writer_.get(), options, self);
+
+  int code = 0;
+  if (root()) {
+    code = static_cast<int>(result.failed ? ExitCode::kItemsFailed : ExitCode::kOk);
+    io::RunInfo info;
+    info.tool_version = kVersion;
+    info.git_revision = kGitRevision;
+    info.job_name = config_.job.name;
+    info.job_kind = config_.job.kind;
+    info.config_yaml = config_.effective_yaml;
+    info.job_hash = plan_.job_hash;
+    info.world_size = comm_.size();
+    info.schedule = config_.runtime.schedule;
+    info.start_time = start_time_;
+    info.end_time = timing::utc_timestamp();
+    info.exit_status = code;
+    info.torch_version = device::torch_version();
+    info.mpi_version = comm_.library_version();
+    info.output_units = config_.model.output_units;
+    info.sample_rate = config_.model.sample_rate;
+    info.attempt = attempt_;
+    writer_->commit(info, result.chapters, result.ranks, result.items);
+    const double wall = timer_.elapsed();
+    spdlog::info("done: {} items, {} failed, in {:.1f} s ({:.1f} items/s); results in {}",
+                 result.items.size(), result.failed, wall,
+                 static_cast<double>(result.items.size()) / wall, config_.output.path);
+  }
+  return comm_.all_reduce_max(code);
+}
+
+}  // namespace mpibatch::app

@@ -1,0 +1,56 @@
+#pragma once
+/// \file RunJob: the steps of `mpibatch run` on one rank, in order.
+///
+/// Every set-up step runs under run_on_all(), so a bad job file, book, model or output path
+/// ends every rank with the same exit code and one message from rank 0. Then the pipeline
+/// runs; rank 0 commits the result file and every rank returns the job's exit code.
+
+#include <memory>
+#include <string>
+
+#include "job_plan.h"
+#include "mpibatch/comm/communicator.h"
+#include "mpibatch/config/job_config.h"
+#include "mpibatch/device/device_context.h"
+#include "mpibatch/device/thread_budget.h"
+#include "mpibatch/io/h5_result_writer.h"
+#include "mpibatch/model/encoder.h"
+#include "mpibatch/model/model_runner.h"
+#include "mpibatch/timing/phase_timer.h"
+#include "run_command.h"
+
+namespace mpibatch::app {
+
+class RunJob {
+ public:
+  RunJob(comm::Communicator& comm, timing::PhaseTimer& timer, const RunArgs& args,
+         std::string start_time);
+  ~RunJob();
+  /// Runs every step; returns the exit code. Throws JobFailed (all ranks) or anything else
+  /// (this rank only).
+  int run();
+
+ private:
+  void load_config();
+  void set_up_rank();
+  void prepare_work();
+  void load_model();
+  int dry_run();
+  int execute();
+  bool root() const { return comm_.rank() == 0; }
+
+  comm::Communicator& comm_;
+  timing::PhaseTimer& timer_;
+  const RunArgs& args_;
+  std::string start_time_;
+  config::JobConfig config_;
+  device::DeviceChoice device_;
+  device::ThreadBudget threads_;
+  JobPlan plan_;                    ///< rank 0
+  std::uint32_t attempt_ = 0;       ///< 0, or 1 + the resumed file's attempt
+  std::unique_ptr<io::H5ResultWriter> writer_;  ///< rank 0
+  std::unique_ptr<model::Encoder> encoder_;
+  std::unique_ptr<model::ModelRunner> runner_;
+};
+
+}  // namespace mpibatch::app
