@@ -195,6 +195,7 @@ int RunJob::execute() {
   pipeline::PipelineOptions options;
   options.schedule = config_.runtime.schedule;
   options.batch_size = config_.model.batch_size;
+  options.attempt = comm_.all_reduce_max(static_cast<int>(attempt_));  // known on rank 0
   const pipeline::PipelineResult result =
       pipeline::run_pipeline(context, plan_.work, writer_.get(), options, self);
 

@@ -11,8 +11,11 @@ namespace mpibatch::pipeline {
 
 using timing::Phase;
 
-BatchWorker::BatchWorker(RankContext& ctx, int batch_size, double epoch)
-    : ctx_(ctx), batch_size_(std::max(batch_size, 1)), epoch_(epoch) {}
+BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, double epoch)
+    : ctx_(ctx),
+      batch_size_(std::max(options.batch_size, 1)),
+      attempt_(options.attempt),
+      epoch_(epoch) {}
 
 void BatchWorker::run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
                       const std::function<void()>& between) {
@@ -43,6 +46,7 @@ std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::Wor
     rec.index = item.index;
     rec.rank = ctx_.comm.rank();
     rec.batch = batch_number_;
+    rec.attempt = attempt_;
     rec.chars = item.chars;
     const double t0 = clock.now();
     model::TokenIds ids = ctx_.encoder.encode(item.text);

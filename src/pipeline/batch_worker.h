@@ -11,7 +11,7 @@ namespace mpibatch::pipeline {
 class BatchWorker {
  public:
   /// `epoch` is the common clock's zero on ctx.timer's clock.
-  BatchWorker(RankContext& ctx, int batch_size, double epoch);
+  BatchWorker(RankContext& ctx, const PipelineOptions& options, double epoch);
 
   using Deliver = std::function<void(std::vector<ItemResult>&&)>;
   /// Runs `items` in order in batches of up to batch_size, calling `deliver` after each
@@ -32,6 +32,7 @@ class BatchWorker {
 
   RankContext& ctx_;
   int batch_size_;
+  std::uint32_t attempt_;
   double epoch_;
   std::int32_t batch_number_ = 0;
   std::uint64_t done_ = 0;

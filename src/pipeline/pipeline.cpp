@@ -97,7 +97,7 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
     if (!root) return;
     while (auto message = comm.try_receive(wire::kTagResults)) take(std::move(*message));
   };
-  BatchWorker worker(ctx, options.batch_size, epoch);
+  BatchWorker worker(ctx, options, epoch);
   worker.run(mine, deliver, between);
   self.items = worker.items_done();
   self.items_failed = worker.items_failed();

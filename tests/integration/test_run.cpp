@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +73,13 @@ TEST_P(RunOnRanks, EveryItemExactlyOnceInOrderWithTimingForEveryRank) {
     EXPECT_EQ(items[i].output_length, static_cast<std::int64_t>(items[i].tokens) * 16);
   }
   for (int count : per_rank) EXPECT_GT(count, 0);  // static blocks: every rank got work
+
+  // The ranks of a node never run more compute threads than it has cores (when they fit).
+  const auto rows_by_host = file.ranks();
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  int threads = 0;
+  for (const auto& row : rows_by_host) threads += row.intra_threads;
+  if (ranks <= cores) EXPECT_LE(threads, cores);
 
   const auto rows = file.ranks();
   ASSERT_EQ(rows.size(), static_cast<std::size_t>(ranks));

@@ -11,6 +11,7 @@
 
 #include "mpibatch/comm/mpi_communicator.h"
 #include "mpibatch/comm/mpi_environment.h"
+#include "mpi_world.h"
 
 namespace mpibatch::testing {
 namespace {

@@ -16,10 +16,7 @@
 #include "mpibatch/comm/mpi_environment.h"
 #include "mpibatch/error.h"
 
-namespace mpibatch::testing {
-const comm::MpiEnvironment& mpi_environment();  // mpi_main.cpp
-comm::MpiCommunicator& mpi_world();
-}  // namespace mpibatch::testing
+#include "mpi_world.h"
 
 namespace mpibatch::comm {
 namespace {

@@ -50,6 +50,7 @@ struct PipelineOptions {
   std::string schedule = "static";
   int batch_size = 8;
   double progress_interval_s = 10.0;  ///< rank 0 logs progress at most this often
+  std::uint32_t attempt = 0;          ///< recorded in every item computed by this run
 };
 
 /// A rank's collaborators for one run.
