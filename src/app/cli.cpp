@@ -34,15 +34,18 @@ docs: docs/cli.md, docs/config.md, docs/hdf5-schema.md, docs/model-contract.md
 
 struct Command {
   const char* name;
+  const char* argument;       ///< the positional argument, e.g. "JOB.yaml"
   const char* usage;
-  po::options_description options;
+  po::options_description options;     ///< shown by --help
+  po::options_description arguments;   ///< positional arguments, not shown as options
   po::positional_options_description positional;
 };
 
 Command run_spec(RunArgs& a) {
-  Command c{"run", "mpirun -n N mpibatch run JOB.yaml [options]", po::options_description("options"), {}};
+  Command c{"run", "JOB.yaml", "mpirun -n N mpibatch run JOB.yaml [options]\n\nJOB.yaml: the job file (reference: docs/config.md)",
+            po::options_description("options"), {}, {}};
+  c.arguments.add_options()("job", po::value(&a.job_file)->required(), "");
   c.options.add_options()
-      ("job", po::value(&a.job_file)->required(), "the job file (YAML; reference: docs/config.md)")
       ("set", po::value(&a.overrides)->composing(), "override a config key: --set model.batch_size=16 (repeatable)")
       ("output,o", po::value(&a.output), "result file; wins over output.path")
       ("site", po::value(&a.site), "site profile merged under the job (default: $MPIBATCH_SITE)")
@@ -61,9 +64,10 @@ struct InspectArgs {
 };
 
 Command inspect_spec(InspectArgs& a) {
-  Command c{"inspect", "mpibatch inspect RESULT.h5 [options]", po::options_description("options"), {}};
+  Command c{"inspect", "RESULT.h5", "mpibatch inspect RESULT.h5 [options]\n\nRESULT.h5: a file written by mpibatch run",
+            po::options_description("options"), {}, {}};
+  c.arguments.add_options()("file", po::value(&a.path)->required(), "");
   c.options.add_options()
-      ("file", po::value(&a.path)->required(), "an mpibatch result file")
       ("items", po::value(&a.options.items), "also list the first N item rows")
       ("config", po::bool_switch(&a.options.config), "also print the merged job configuration")
       ("no-ranks", po::bool_switch(&a.no_ranks), "leave out the per-rank table")
@@ -78,9 +82,10 @@ struct MakeModelArgs {
 };
 
 Command make_model_spec(MakeModelArgs& a) {
-  Command c{"make-model", "mpibatch make-model OUT.pt [options]", po::options_description("options"), {}};
+  Command c{"make-model", "OUT.pt", "mpibatch make-model OUT.pt [options]\n\nOUT.pt: where to write the TorchScript file",
+            po::options_description("options"), {}, {}};
+  c.arguments.add_options()("out", po::value(&a.path)->required(), "");
   c.options.add_options()
-      ("out", po::value(&a.path)->required(), "where to write the TorchScript file")
       ("channels", po::value(&a.options.channels)->default_value(a.options.channels), "width of the network")
       ("layers", po::value(&a.options.layers)->default_value(a.options.layers), "residual conv blocks")
       ("heads", po::value(&a.options.heads)->default_value(a.options.heads), "attention heads")
@@ -99,12 +104,17 @@ void print_help(const Command& c, std::ostream& out) {
 bool parse(Command& c, const std::vector<std::string>& args) {
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(c.options).positional(c.positional).run(), vm);
+    po::options_description all;
+    all.add(c.options).add(c.arguments);
+    po::store(po::command_line_parser(args).options(all).positional(c.positional).run(), vm);
     if (vm.count("help")) {
       print_help(c, std::cout);
       return false;
     }
     po::notify(vm);
+  } catch (const po::required_option&) {
+    throw UsageError(std::string("mpibatch ") + c.name + ": missing " + c.argument +
+                     "; see 'mpibatch " + c.name + " --help'");
   } catch (const po::error& e) {
     throw UsageError(std::string("mpibatch ") + c.name + ": " + e.what() + "; see 'mpibatch " +
                      c.name + " --help'");
