@@ -62,25 +62,13 @@ JobPlan plan_job(const config::JobConfig& config) {
 
   JobPlan plan;
   plan.book_title = book.title;
-  plan.work.items = work::split_book(book, split_options(config.input));
+  plan.work = pipeline::make_work_plan(book, work::split_book(book, split_options(config.input)));
   if (plan.work.items.empty()) {
     throw InputError(fmt::format("input.path: the book '{}' has no text ({} chapter(s), all empty); "
                                  "check the path and input.extensions",
                                  config.input.path, book.chapters.size()));
   }
-  for (const work::Chapter& chapter : book.chapters) {
-    io::ChapterRecord row;
-    row.index = chapter.index;
-    row.title = chapter.title;
-    row.source = chapter.source;
-    plan.work.chapters.push_back(row);
-  }
-  for (const work::WorkItem& item : plan.work.items) {
-    io::ChapterRecord& row = plan.work.chapters[item.chapter];
-    if (row.items == 0) row.first_item = item.id;
-    ++row.items;
-    plan.total_chars += item.chars;
-  }
+  for (const work::WorkItem& item : plan.work.items) plan.total_chars += item.chars;
   for (const io::ChapterRecord& row : plan.work.chapters) {
     if (row.items == 0) plan.empty_chapters.push_back(fmt::format("{} '{}' ({})", row.index, row.title, row.source));
   }

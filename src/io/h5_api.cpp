@@ -332,6 +332,14 @@ void h5p_set_fclose_degree(hid_t fapl, H5F_close_degree_t degree) {
   checked(H5Pset_fclose_degree(fapl, degree), "cannot set the file close degree");
 }
 
+void h5p_set_meta_block_size(hid_t fapl, hsize_t bytes) {
+  checked(H5Pset_meta_block_size(fapl, bytes), "cannot set the metadata block size");
+}
+
+void h5p_set_alignment(hid_t fapl, hsize_t threshold, hsize_t alignment) {
+  checked(H5Pset_alignment(fapl, threshold, alignment), "cannot set the file alignment");
+}
+
 void h5p_set_chunk(hid_t dcpl, const std::vector<hsize_t>& chunk) {
   checked(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
           "cannot set the chunk shape");
@@ -346,6 +354,10 @@ void h5p_set_deflate(hid_t dcpl, unsigned level) {
 
 void h5p_set_fill_time(hid_t dcpl, H5D_fill_time_t fill_time) {
   checked(H5Pset_fill_time(dcpl, fill_time), "cannot set the fill time");
+}
+
+void h5p_set_alloc_time(hid_t dcpl, H5D_alloc_time_t alloc_time) {
+  checked(H5Pset_alloc_time(dcpl, alloc_time), "cannot set the allocation time");
 }
 
 void h5p_set_layout(hid_t dcpl, H5D_layout_t layout) {

@@ -97,19 +97,25 @@ DataSpace h5a_get_space(hid_t attribute);
 PropList h5p_create(hid_t property_class);
 void h5p_set_libver_bounds(hid_t fapl, H5F_libver_t low, H5F_libver_t high);
 void h5p_set_fclose_degree(hid_t fapl, H5F_close_degree_t degree);
+/// Size of the blocks in which the file's metadata (object headers, heaps, B-trees) is
+/// allocated: larger blocks keep metadata together, apart from the raw data.
+void h5p_set_meta_block_size(hid_t fapl, hsize_t bytes);
+/// Objects of at least `threshold` bytes start at a multiple of `alignment` in the file.
+void h5p_set_alignment(hid_t fapl, hsize_t threshold, hsize_t alignment);
 
 void h5p_set_chunk(hid_t dcpl, const std::vector<hsize_t>& chunk);
 void h5p_set_shuffle(hid_t dcpl);
 void h5p_set_deflate(hid_t dcpl, unsigned level);
 void h5p_set_fill_time(hid_t dcpl, H5D_fill_time_t fill_time);
+void h5p_set_alloc_time(hid_t dcpl, H5D_alloc_time_t alloc_time);
 void h5p_set_layout(hid_t dcpl, H5D_layout_t layout);
 /// Off: no creation/modification times in object headers (faster, reproducible files).
 void h5p_set_obj_track_times(hid_t ocpl, bool track);
 /// Reserves object header space for a group's links.
 void h5p_set_est_link_info(hid_t gcpl, unsigned entries, unsigned name_length);
-/// Sets the raw-data chunk cache of a dataset access list (0 bytes: chunks go straight to disk).
 /// A group or dataset creation list without time stamps (see h5p_set_obj_track_times).
 PropList untimed_creation_list(hid_t property_class);
+/// Sets the raw-data chunk cache of a dataset access list (0 bytes: chunks go straight to disk).
 void h5p_set_chunk_cache(hid_t dapl, std::size_t slots, std::size_t bytes, double w0);
 
 }  // namespace mpibatch::io::h5

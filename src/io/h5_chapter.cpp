@@ -1,6 +1,7 @@
 #include "h5_chapter.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -65,13 +66,23 @@ void check_chapter_output(const ChapterRecord& chapter, const ChapterOutput& out
   }
 }
 
+static int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+
 ChapterWriter::ChapterWriter(int compression)
     : compression_(std::clamp(compression, 0, 9)),
       group_create_(untimed_creation_list(H5P_GROUP_CREATE)),
+      values_contiguous_(untimed_creation_list(H5P_DATASET_CREATE)),
       values_access_(h5p_create(H5P_DATASET_ACCESS)),
       offsets_compact_(untimed_creation_list(H5P_DATASET_CREATE)),
-      offsets_contiguous_(untimed_creation_list(H5P_DATASET_CREATE)) {
-  h5p_set_est_link_info(group_create_.id(), 2, 8);  // values, offsets
+      offsets_contiguous_(untimed_creation_list(H5P_DATASET_CREATE)),
+      scalar_(h5s_create_scalar()) {
+  h5p_set_est_link_info(group_create_.id(), 2, static_cast<unsigned>(env_int("EXP_EST_LEN", 8)));  // values, offsets
+  h5p_set_layout(values_contiguous_.id(), H5D_CONTIGUOUS);
+  h5p_set_alloc_time(values_contiguous_.id(), H5D_ALLOC_TIME_LATE);
+  h5p_set_fill_time(values_contiguous_.id(), H5D_FILL_TIME_NEVER);
   h5p_set_layout(offsets_compact_.id(), H5D_COMPACT);
   // NOTE [direct chunk writes]: without a chunk cache, unfiltered chunks go from the caller's
   // buffer straight to the file (no copy into the cache, no later eviction). Filters need the
@@ -98,6 +109,13 @@ void ChapterWriter::write_values(hid_t group, const ChapterOutput& output) const
   for (std::int64_t dim : output.feature_shape) {
     dims.push_back(static_cast<hsize_t>(dim));
     maxdims.push_back(static_cast<hsize_t>(dim));
+  }
+  if (compression_ == 0 && env_int("EXP_CONTIG", 1)) {
+    DataSpace space = h5s_create_simple(dims);
+    DataSet values = h5d_create(group, kValuesDataset, H5T_IEEE_F32LE, space.id(),
+                                values_contiguous_.id());
+    if (rows > 0) h5d_write(values.id(), native<float>(), output.values.data());
+    return;
   }
   std::vector<hsize_t> chunk = dims;
   chunk[0] = chunk_rows(rows, row_floats * sizeof(float));

@@ -39,9 +39,11 @@ class ChapterWriter {
 
   int compression_;
   PropList group_create_;
+  PropList values_contiguous_;  // compression 0: one list for every chapter
   PropList values_access_;
   PropList offsets_compact_;
   PropList offsets_contiguous_;
+  DataSpace scalar_;
 };
 
 /// Reads a chapter's values, offsets and feature shape; throws IoError if it is missing.

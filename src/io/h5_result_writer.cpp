@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -65,6 +66,9 @@ h5::PropList file_access() {
   // Closing the file closes every object still open in it, so the file is complete on disk
   // before it is renamed.
   h5::h5p_set_fclose_degree(fapl.id(), H5F_CLOSE_STRONG);
+  if (const char* v = std::getenv("EXP_META")) h5::h5p_set_meta_block_size(fapl.id(), std::atoll(v));
+  if (const char* v = std::getenv("EXP_ALIGN")) h5::h5p_set_alignment(fapl.id(), 1 << 20, std::atoll(v));
+  if (const char* v = std::getenv("EXP_SMALL")) H5Pset_small_data_block_size(fapl.id(), std::atoll(v));
   return fapl;
 }
 

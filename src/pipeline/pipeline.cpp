@@ -42,6 +42,23 @@ std::vector<comm::Bytes> plan_shares(const WorkPlan& plan, const std::string& sc
 
 }  // namespace
 
+WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> items) {
+  WorkPlan plan;
+  plan.items = std::move(items);
+  for (const work::Chapter& chapter : book.chapters) {
+    io::ChapterRecord row;
+    row.index = chapter.index;
+    row.title = chapter.title;
+    row.source = chapter.source;
+    plan.chapters.push_back(std::move(row));
+  }
+  for (const work::WorkItem& item : plan.items) {
+    io::ChapterRecord& row = plan.chapters.at(item.chapter);
+    if (row.items++ == 0) row.first_item = item.id;
+  }
+  return plan;
+}
+
 PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWriter* writer,
                             const PipelineOptions& options, io::RankRecord self) {
   comm::Communicator& comm = ctx.comm;

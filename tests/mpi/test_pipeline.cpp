@@ -19,15 +19,7 @@ pipeline::WorkPlan plan_for(int chapters) {
     for (int s = 0; s < 5 + c % 4; ++s) text += "Sentence " + std::to_string(c) + "." + std::to_string(s) + " of the test. ";
     book.chapters.push_back({static_cast<std::uint32_t>(c), "c" + std::to_string(c), "", text});
   }
-  pipeline::WorkPlan plan;
-  plan.items = work::split_book(book, {});
-  plan.chapters.resize(book.chapters.size());
-  for (std::size_t c = 0; c < plan.chapters.size(); ++c) plan.chapters[c].index = static_cast<std::uint32_t>(c);
-  for (const auto& item : plan.items) {
-    auto& row = plan.chapters[item.chapter];
-    if (row.items++ == 0) row.first_item = item.id;
-  }
-  return plan;
+  return pipeline::make_work_plan(book, work::split_book(book, {}));
 }
 
 TEST(PipelineOverMpi, EveryItemExactlyOnceWithLargeResults) {

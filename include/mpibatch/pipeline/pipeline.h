@@ -46,6 +46,10 @@ struct WorkPlan {
   std::vector<ItemResult> reused;
 };
 
+/// The plan for `book` split into `items` (work::split_book): chapter rows with title, source,
+/// first item and item count, in reading order.
+WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> items);
+
 struct PipelineOptions {
   std::string schedule = "static";
   int batch_size = 8;

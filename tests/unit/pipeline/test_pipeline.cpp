@@ -32,20 +32,7 @@ mp::WorkPlan make_plan(int chapters, int per_chapter) {
     book.chapters.push_back({static_cast<std::uint32_t>(book.chapters.size()), "c" + std::to_string(c), "", text});
     if (c == 0) book.chapters.push_back({1, "empty", "", "   "});
   }
-  mp::WorkPlan plan;
-  plan.items = mpibatch::work::split_book(book, {});
-  for (const auto& chapter : book.chapters) {
-    mio::ChapterRecord rec;
-    rec.index = chapter.index;
-    rec.title = chapter.title;
-    for (const auto& item : plan.items) {
-      if (item.chapter != chapter.index) continue;
-      if (rec.items == 0) rec.first_item = item.id;
-      ++rec.items;
-    }
-    plan.chapters.push_back(rec);
-  }
-  return plan;
+  return mp::make_work_plan(book, mpibatch::work::split_book(book, {}));
 }
 
 struct RunOutput {
