@@ -1,8 +1,8 @@
 #include "agreement.h"
 
-#include <sstream>
-
 #include <spdlog/spdlog.h>
+
+#include <sstream>
 
 namespace mpibatch::app {
 

@@ -1,9 +1,9 @@
 #include "mpibatch/app/cli.h"
 
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 #include <boost/program_options.hpp>
-#include <spdlog/spdlog.h>
+#include <iostream>
 
 #include "logging.h"
 #include "mpibatch/app/inspect.h"
@@ -16,7 +16,8 @@ namespace mpibatch::app {
 namespace po = boost::program_options;
 namespace {
 
-constexpr const char* kOverview = R"(mpibatch: run libtorch models over a book's chapters on every MPI rank
+constexpr const char* kOverview =
+    R"(mpibatch: run libtorch models over a book's chapters on every MPI rank
 
 usage: mpirun -n N mpibatch run JOB.yaml [options]
        mpibatch inspect RESULT.h5 [options]
@@ -34,17 +35,24 @@ docs: docs/cli.md, docs/config.md, docs/hdf5-schema.md, docs/model-contract.md
 
 struct Command {
   const char* name;
-  const char* argument;       ///< the positional argument, e.g. "JOB.yaml"
+  const char* argument;  ///< the positional argument, e.g. "JOB.yaml"
   const char* usage;
-  po::options_description options;     ///< shown by --help
-  po::options_description arguments;   ///< positional arguments, not shown as options
+  po::options_description options;    ///< shown by --help
+  po::options_description arguments;  ///< positional arguments, not shown as options
   po::positional_options_description positional;
 };
 
 Command run_spec(RunArgs& a) {
-  Command c{"run", "JOB.yaml", "mpirun -n N mpibatch run JOB.yaml [options]\n\nJOB.yaml: the job file (reference: docs/config.md)",
-            po::options_description("options"), {}, {}};
+  Command c{"run",
+            "JOB.yaml",
+            "mpirun -n N mpibatch run JOB.yaml [options]\n\nJOB.yaml: the job file (reference: "
+            "docs/config.md)",
+            po::options_description("options"),
+            {},
+            {}};
   c.arguments.add_options()("job", po::value(&a.job_file)->required(), "");
+  // One option per line reads best.
+  // clang-format off
   c.options.add_options()
       ("set", po::value(&a.overrides)->composing(), "override a config key: --set model.batch_size=16 (repeatable)")
       ("output,o", po::value(&a.output), "result file; wins over output.path")
@@ -53,6 +61,7 @@ Command run_spec(RunArgs& a) {
       ("dry-run", po::bool_switch(&a.dry_run), "check config, book and model, show the plan; compute and write nothing")
       ("verbose,v", po::bool_switch(&a.verbose), "debug logging on every rank")
       ("help,h", "show this help");
+  // clang-format on
   c.positional.add("job", 1);
   return c;
 }
@@ -64,14 +73,21 @@ struct InspectArgs {
 };
 
 Command inspect_spec(InspectArgs& a) {
-  Command c{"inspect", "RESULT.h5", "mpibatch inspect RESULT.h5 [options]\n\nRESULT.h5: a file written by mpibatch run",
-            po::options_description("options"), {}, {}};
+  Command c{"inspect",
+            "RESULT.h5",
+            "mpibatch inspect RESULT.h5 [options]\n\nRESULT.h5: a file written by mpibatch run",
+            po::options_description("options"),
+            {},
+            {}};
   c.arguments.add_options()("file", po::value(&a.path)->required(), "");
+  // One option per line reads best.
+  // clang-format off
   c.options.add_options()
       ("items", po::value(&a.options.items), "also list the first N item rows")
       ("config", po::bool_switch(&a.options.config), "also print the merged job configuration")
       ("no-ranks", po::bool_switch(&a.no_ranks), "leave out the per-rank table")
       ("help,h", "show this help");
+  // clang-format on
   c.positional.add("file", 1);
   return c;
 }
@@ -82,9 +98,15 @@ struct MakeModelArgs {
 };
 
 Command make_model_spec(MakeModelArgs& a) {
-  Command c{"make-model", "OUT.pt", "mpibatch make-model OUT.pt [options]\n\nOUT.pt: where to write the TorchScript file",
-            po::options_description("options"), {}, {}};
+  Command c{"make-model",
+            "OUT.pt",
+            "mpibatch make-model OUT.pt [options]\n\nOUT.pt: where to write the TorchScript file",
+            po::options_description("options"),
+            {},
+            {}};
   c.arguments.add_options()("out", po::value(&a.path)->required(), "");
+  // One option per line reads best.
+  // clang-format off
   c.options.add_options()
       ("channels", po::value(&a.options.channels)->default_value(a.options.channels), "width of the network")
       ("layers", po::value(&a.options.layers)->default_value(a.options.layers), "residual conv blocks")
@@ -92,6 +114,7 @@ Command make_model_spec(MakeModelArgs& a) {
       ("hop-length", po::value(&a.options.hop_length)->default_value(a.options.hop_length), "output samples per input token")
       ("seed", po::value(&a.options.seed)->default_value(a.options.seed), "random seed of the weights")
       ("help,h", "show this help");
+  // clang-format on
   c.positional.add("out", 1);
   return c;
 }
@@ -152,7 +175,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     }
     return dispatch(args[0], {"--help"});
   }
-  throw UsageError("mpibatch: unknown command '" + command + "'; commands: run, inspect, make-model, help");
+  throw UsageError("mpibatch: unknown command '" + command +
+                   "'; commands: run, inspect, make-model, help");
 }
 
 }  // namespace

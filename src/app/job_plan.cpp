@@ -1,10 +1,10 @@
 #include "job_plan.h"
 
-#include <filesystem>
-#include <fstream>
-
 #include <fmt/format.h>
 #include <xxhash.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "mpibatch/error.h"
 #include "mpibatch/io/book_reader.h"
@@ -64,13 +64,15 @@ JobPlan plan_job(const config::JobConfig& config) {
   plan.book_title = book.title;
   plan.work = pipeline::make_work_plan(book, work::split_book(book, split_options(config.input)));
   if (plan.work.items.empty()) {
-    throw InputError(fmt::format("input.path: the book '{}' has no text ({} chapter(s), all empty); "
-                                 "check the path and input.extensions",
-                                 config.input.path, book.chapters.size()));
+    throw InputError(
+        fmt::format("input.path: the book '{}' has no text ({} chapter(s), all empty); "
+                    "check the path and input.extensions",
+                    config.input.path, book.chapters.size()));
   }
   for (const work::WorkItem& item : plan.work.items) plan.total_chars += item.chars;
   for (const io::ChapterRecord& row : plan.work.chapters) {
-    if (row.items == 0) plan.empty_chapters.push_back(fmt::format("{} '{}' ({})", row.index, row.title, row.source));
+    if (row.items == 0)
+      plan.empty_chapters.push_back(fmt::format("{} '{}' ({})", row.index, row.title, row.source));
   }
 
   Fingerprint fp;
@@ -98,7 +100,8 @@ std::vector<pipeline::ItemResult> load_reusable_results(const std::string& path,
   const io::ResultReader earlier(path);
   const io::RunInfo info = earlier.info();
   if (info.job_hash != plan.job_hash) {
-    throw InputError("--resume: '" + path + "' was made by a different job (book, model or "
+    throw InputError("--resume: '" + path +
+                     "' was made by a different job (book, model or "
                      "splitting changed); remove it or choose another --output");
   }
   *attempt = info.attempt;
@@ -121,8 +124,9 @@ std::vector<pipeline::ItemResult> load_reusable_results(const std::string& path,
       result.record = record;
       result.output.length = output.offsets[k + 1] - output.offsets[k];
       result.output.feature_shape = output.feature_shape;
-      result.output.values.assign(output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k] * width),
-                                  output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k + 1] * width));
+      result.output.values.assign(
+          output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k] * width),
+          output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k + 1] * width));
       reusable.push_back(std::move(result));
     }
   }

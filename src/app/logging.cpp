@@ -1,10 +1,10 @@
 #include "logging.h"
 
-#include <filesystem>
-
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <filesystem>
 
 #include "mpibatch/error.h"
 

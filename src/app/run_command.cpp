@@ -1,8 +1,8 @@
 #include "run_command.h"
 
-#include <cstdlib>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
 
 #include "agreement.h"
 #include "logging.h"

@@ -1,10 +1,10 @@
 #include "run_job.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <sstream>
-
-#include <spdlog/spdlog.h>
 
 #include "agreement.h"
 #include "logging.h"
@@ -110,9 +110,9 @@ void RunJob::set_up_rank() {
   threads_ = device::plan_threads(request);
   device::apply_thread_budget(threads_);
 
-  const std::string line = fmt::format("rank {} on {}: {} ({}); {} intra-op + {} inter-op threads ({})",
-                                       comm_.rank(), comm_.host(), device_.device, device_.reason,
-                                       threads_.intra_op, threads_.inter_op, threads_.reason);
+  const std::string line = fmt::format(
+      "rank {} on {}: {} ({}); {} intra-op + {} inter-op threads ({})", comm_.rank(), comm_.host(),
+      device_.device, device_.reason, threads_.intra_op, threads_.inter_op, threads_.reason);
   for (const comm::Bytes& rank_line : comm_.gather(line, 0)) spdlog::info("{}", rank_line);
 }
 

@@ -46,8 +46,8 @@ class RunJob {
   config::JobConfig config_;
   device::DeviceChoice device_;
   device::ThreadBudget threads_;
-  JobPlan plan_;                    ///< rank 0
-  std::uint32_t attempt_ = 0;       ///< 0, or 1 + the resumed file's attempt
+  JobPlan plan_;                                ///< rank 0
+  std::uint32_t attempt_ = 0;                   ///< 0, or 1 + the resumed file's attempt
   std::unique_ptr<io::H5ResultWriter> writer_;  ///< rank 0
   std::unique_ptr<model::Encoder> encoder_;
   std::unique_ptr<model::ModelRunner> runner_;

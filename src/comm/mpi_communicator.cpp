@@ -1,5 +1,4 @@
 // MpiCommunicator: set-up, identity and point-to-point. Collectives: mpi_collectives.cpp.
-#include <cstring>
 #include "mpibatch/comm/mpi_communicator.h"
 
 #include <spdlog/spdlog.h>
@@ -7,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "mpi_check.h"
@@ -48,7 +48,8 @@ std::string mpi_library_version(int rank) {
   mpi_check(MPI_Get_library_version(text, &length), "MPI_Get_library_version", rank);
   // Open MPI counts the terminating NUL and adds ", package: ..., repo rev: ..." details:
   // keep "Open MPI v4.1.4".
-  std::string version = first_line_trimmed(std::string(text, strnlen(text, static_cast<std::size_t>(length))));
+  std::string version =
+      first_line_trimmed(std::string(text, strnlen(text, static_cast<std::size_t>(length))));
   return version.substr(0, version.find(','));
 }
 

@@ -37,8 +37,9 @@ std::string read_text_file(const fs::path& file) {
   std::string text = buffer.str();
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 byte order mark
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
-    throw InputError("input.path: '" + file.string() + "' looks like a binary file (NUL byte at offset " +
-                     std::to_string(nul) + "); give a folder of .txt/.md chapters or one text file");
+    throw InputError("input.path: '" + file.string() +
+                     "' looks like a binary file (NUL byte at offset " + std::to_string(nul) +
+                     "); give a folder of .txt/.md chapters or one text file");
   }
   if (const auto bad = work::first_invalid_utf8(text)) {
     char byte[8];

@@ -336,10 +336,6 @@ void h5p_set_meta_block_size(hid_t fapl, hsize_t bytes) {
   checked(H5Pset_meta_block_size(fapl, bytes), "cannot set the metadata block size");
 }
 
-void h5p_set_alignment(hid_t fapl, hsize_t threshold, hsize_t alignment) {
-  checked(H5Pset_alignment(fapl, threshold, alignment), "cannot set the file alignment");
-}
-
 void h5p_set_chunk(hid_t dcpl, const std::vector<hsize_t>& chunk) {
   checked(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
           "cannot set the chunk shape");
@@ -376,10 +372,6 @@ PropList untimed_creation_list(hid_t property_class) {
 
 void h5p_set_est_link_info(hid_t gcpl, unsigned entries, unsigned name_length) {
   checked(H5Pset_est_link_info(gcpl, entries, name_length), "cannot set the group size estimate");
-}
-
-void h5p_set_chunk_cache(hid_t dapl, std::size_t slots, std::size_t bytes, double w0) {
-  checked(H5Pset_chunk_cache(dapl, slots, bytes, w0), "cannot set the chunk cache");
 }
 
 }  // namespace mpibatch::io::h5

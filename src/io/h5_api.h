@@ -100,8 +100,6 @@ void h5p_set_fclose_degree(hid_t fapl, H5F_close_degree_t degree);
 /// Size of the blocks in which the file's metadata (object headers, heaps, B-trees) is
 /// allocated: larger blocks keep metadata together, apart from the raw data.
 void h5p_set_meta_block_size(hid_t fapl, hsize_t bytes);
-/// Objects of at least `threshold` bytes start at a multiple of `alignment` in the file.
-void h5p_set_alignment(hid_t fapl, hsize_t threshold, hsize_t alignment);
 
 void h5p_set_chunk(hid_t dcpl, const std::vector<hsize_t>& chunk);
 void h5p_set_shuffle(hid_t dcpl);
@@ -115,7 +113,5 @@ void h5p_set_obj_track_times(hid_t ocpl, bool track);
 void h5p_set_est_link_info(hid_t gcpl, unsigned entries, unsigned name_length);
 /// A group or dataset creation list without time stamps (see h5p_set_obj_track_times).
 PropList untimed_creation_list(hid_t property_class);
-/// Sets the raw-data chunk cache of a dataset access list (0 bytes: chunks go straight to disk).
-void h5p_set_chunk_cache(hid_t dapl, std::size_t slots, std::size_t bytes, double w0);
 
 }  // namespace mpibatch::io::h5

@@ -11,7 +11,8 @@
 
 namespace mpibatch::io::h5 {
 
-/// Most bytes per chunk of a values dataset; a chapter is split into equal chunks up to this.
+/// Most bytes per chunk of a compressed values dataset; a chapter is split into equal chunks up
+/// to this. (Uncompressed values are contiguous: NOTE [contiguous values] in h5_chapter.cpp.)
 inline constexpr std::size_t kValuesChunkBytes = std::size_t{1} << 20;
 
 /// Rows that `output` holds: offsets.back(), or 0 without offsets.
@@ -28,9 +29,10 @@ class ChapterWriter {
   /// `compression`: gzip level for values (0 = none, the fast default), with shuffle when > 0.
   explicit ChapterWriter(int compression);
 
-  /// Creates chapter_%06u under `results` with `values` (float32, chunked) and `offsets`
-  /// (int64; an empty `output` gets items + 1 zeros), and attributes index, title, source,
-  /// items. Checks the output first (check_chapter_output).
+  /// Creates chapter_%06u under `results` with `values` (float32; contiguous without
+  /// compression, chunked and extensible with it) and `offsets` (int64; an empty `output` gets
+  /// items + 1 zeros), and attributes index, title, source, items. Checks the output first
+  /// (check_chapter_output).
   void write(hid_t results, const ChapterRecord& chapter, const ChapterOutput& output) const;
 
  private:
@@ -39,11 +41,9 @@ class ChapterWriter {
 
   int compression_;
   PropList group_create_;
-  PropList values_contiguous_;  // compression 0: one list for every chapter
-  PropList values_access_;
+  PropList values_contiguous_;  // compression 0: the same list for every chapter
   PropList offsets_compact_;
   PropList offsets_contiguous_;
-  DataSpace scalar_;
 };
 
 /// Reads a chapter's values, offsets and feature shape; throws IoError if it is missing.

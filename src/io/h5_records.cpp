@@ -66,6 +66,13 @@ struct ChapterRow {
 };
 
 char* c_string(const std::string& text) { return const_cast<char*>(text.c_str()); }
+// NOTE [null strings]: HDF5 stores every non-null variable-length string, "" included, as an
+// object in the global heap; a null pointer is stored as a null reference, with no heap object.
+// h5py reads both as b"", ResultReader as "". Used for item errors: empty for almost every item,
+// where the heap objects made most of the cost of writing /items.
+char* c_string_or_null(const std::string& text) {
+  return text.empty() ? nullptr : const_cast<char*>(text.c_str());
+}
 std::string from_c(const char* text) { return text != nullptr ? text : ""; }
 
 #define MPIBATCH_FIELD(layout, Row, member, type) layout.add(#member, offsetof(Row, member), type)
@@ -160,8 +167,8 @@ void write_items(hid_t loc, const std::vector<ItemRecord>& items) {
   rows.reserve(items.size());
   for (const ItemRecord* r : sorted_by(items, [](const ItemRecord& r) { return r.id; })) {
     rows.push_back({r->id, r->chapter, r->index, r->rank, static_cast<std::int8_t>(r->status),
-                    c_string(r->error), r->batch, r->chars, r->tokens, r->output_length, r->start,
-                    r->end, r->encode_s, r->compute_s, r->write_s, r->attempt});
+                    c_string_or_null(r->error), r->batch, r->chars, r->tokens, r->output_length,
+                    r->start, r->end, r->encode_s, r->compute_s, r->write_s, r->attempt});
   }
   write_table(loc, kItemsDataset, item_layout(), rows.data(), rows.size());
 }

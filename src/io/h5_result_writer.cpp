@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -58,6 +57,8 @@ void probe_writable(const std::string& partial) {
   fs::remove(partial, ignored);
 }
 
+constexpr hsize_t kMetadataBlockBytes = 64 * 1024;
+
 h5::PropList file_access() {
   h5::PropList fapl = h5::h5p_create(H5P_FILE_ACCESS);
   // NOTE [file format]: the 1.8 object format keeps the file readable by every HDF5 since 1.8
@@ -66,9 +67,13 @@ h5::PropList file_access() {
   // Closing the file closes every object still open in it, so the file is complete on disk
   // before it is renamed.
   h5::h5p_set_fclose_degree(fapl.id(), H5F_CLOSE_STRONG);
-  if (const char* v = std::getenv("EXP_META")) h5::h5p_set_meta_block_size(fapl.id(), std::atoll(v));
-  if (const char* v = std::getenv("EXP_ALIGN")) h5::h5p_set_alignment(fapl.id(), 1 << 20, std::atoll(v));
-  if (const char* v = std::getenv("EXP_SMALL")) H5Pset_small_data_block_size(fapl.id(), std::atoll(v));
+  // NOTE [metadata blocks]: HDF5 allocates object headers, heaps and B-tree nodes from blocks
+  // of this size (default 2 KiB). With the default, each chapter's metadata lies in small
+  // pieces between the chapters' values, and closing the file writes them back with one
+  // pwrite each; in 64 KiB blocks it lies together and goes out in a few large writes
+  // (200 chapters: ~30 writes instead of ~160). Cost: the unused tail of the last block, less
+  // than 64 KiB per file, stays in the file as unused space.
+  h5::h5p_set_meta_block_size(fapl.id(), kMetadataBlockBytes);
   return fapl;
 }
 

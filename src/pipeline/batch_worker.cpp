@@ -1,9 +1,9 @@
 #include "batch_worker.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <numeric>
-
-#include <spdlog/spdlog.h>
 
 #include "mpibatch/error.h"
 
@@ -19,7 +19,8 @@ BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, doubl
 
 void BatchWorker::run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
                       const std::function<void()>& between) {
-  for (std::size_t begin = 0; begin < items.size(); begin += static_cast<std::size_t>(batch_size_)) {
+  for (std::size_t begin = 0; begin < items.size();
+       begin += static_cast<std::size_t>(batch_size_)) {
     between();
     const std::size_t end = std::min(items.size(), begin + static_cast<std::size_t>(batch_size_));
     std::vector<const work::WorkItem*> batch;

@@ -1,9 +1,9 @@
 #include "chapter_assembler.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <numeric>
-
-#include <spdlog/spdlog.h>
 
 #include "mpibatch/error.h"
 
@@ -98,8 +98,9 @@ void ChapterAssembler::write(std::uint32_t c) {
   const double rows = static_cast<double>(std::max<std::int64_t>(chapter.output_length, 1));
   for (std::uint32_t k = 0; k < chapter.items; ++k) {
     io::ItemRecord& rec = records_[chapter.first_item + k];
-    rec.write_s = chapter.output_length > 0 ? seconds * static_cast<double>(rec.output_length) / rows
-                                            : seconds / chapter.items;
+    rec.write_s = chapter.output_length > 0
+                      ? seconds * static_cast<double>(rec.output_length) / rows
+                      : seconds / chapter.items;
   }
 }
 

@@ -26,7 +26,8 @@ std::vector<comm::Bytes> plan_shares(const WorkPlan& plan, const std::string& sc
   }
   std::vector<double> costs;
   costs.reserve(todo.size());
-  for (const auto* item : todo) costs.push_back(static_cast<double>(std::max<std::uint32_t>(item->chars, 1)));
+  for (const auto* item : todo)
+    costs.push_back(static_cast<double>(std::max<std::uint32_t>(item->chars, 1)));
 
   const auto policy = sched::make_policy(schedule);
   if (!policy->is_static()) throw Error("policy '" + schedule + "' needs the dynamic dispatcher");
@@ -70,8 +71,7 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   timer.enter(Phase::kComm);
   const std::vector<comm::Bytes> parts =
       root ? plan_shares(plan, options.schedule, comm.size()) : std::vector<comm::Bytes>{};
-  const auto mine =
-      wire::unpack<std::vector<work::WorkItem>>(comm.scatter(parts, 0), "work share");
+  const auto mine = wire::unpack<std::vector<work::WorkItem>>(comm.scatter(parts, 0), "work share");
   spdlog::debug("received {} items", mine.size());
 
   // 2. The common clock starts when every rank is ready.
@@ -83,7 +83,8 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   std::unique_ptr<ChapterAssembler> assembler;
   std::unique_ptr<Progress> progress;
   if (root) {
-    assembler = std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), *writer, timer);
+    assembler =
+        std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), *writer, timer);
     for (ItemResult r : plan.reused) assembler->add(std::move(r));
     progress = std::make_unique<Progress>(plan.items.size(), clock, options.progress_interval_s);
   }

@@ -1,8 +1,8 @@
 #include "progress.h"
 
-#include <cmath>
-
 #include <spdlog/spdlog.h>
+
+#include <cmath>
 
 namespace mpibatch::pipeline {
 namespace {
@@ -30,7 +30,8 @@ void Progress::finish(std::uint64_t done, std::uint64_t failed) { log(done, fail
 void Progress::log(std::uint64_t done, std::uint64_t failed) const {
   const double elapsed = clock_.now() - start_;
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
-  const double percent = total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0;
+  const double percent =
+      total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0;
   std::string eta = done < total_ && rate > 0
                         ? ", ETA " + duration_text(static_cast<double>(total_ - done) / rate)
                         : "";

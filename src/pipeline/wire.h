@@ -5,13 +5,12 @@
 /// the same mpibatch build on the same architecture, which a job with mixed endianness would
 /// break (not supported).
 
-#include <sstream>
-
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/array.hpp>
 #include <cereal/types/common.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
+#include <sstream>
 
 #include "mpibatch/comm/communicator.h"
 #include "mpibatch/error.h"

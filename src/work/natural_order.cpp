@@ -23,7 +23,8 @@ int natural_compare(std::string_view a, std::string_view b) {
       while (sj + 1 < ej && b[sj] == '0') ++sj;
       // More significant digits means a larger number; equal length compares digit-wise.
       if (ei - si != ej - sj) return ei - si < ej - sj ? -1 : 1;
-      if (int c = a.substr(si, ei - si).compare(b.substr(sj, ej - sj)); c != 0) return c < 0 ? -1 : 1;
+      if (int c = a.substr(si, ei - si).compare(b.substr(sj, ej - sj)); c != 0)
+        return c < 0 ? -1 : 1;
       i = ei;
       j = ej;
       continue;

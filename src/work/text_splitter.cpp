@@ -9,7 +9,9 @@
 namespace mpibatch::work {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 bool is_lower_ascii(char c) { return c >= 'a' && c <= 'z'; }
 
 template <std::size_t N>
@@ -29,9 +31,11 @@ constexpr std::array<std::string_view, 4> kSpacedEnds = {".", "!", "?", "\u2026"
 constexpr std::array<std::string_view, 3> kCjkEnds = {"\u3002", "\uFF01", "\uFF1F"};
 constexpr std::array<std::string_view, 10> kClosers = {
     "\"", "'", ")", "]", "\u201D", "\u2019", "\u00BB", "\u300D", "\u300F", "\uFF09"};
-constexpr std::array<std::string_view, 6> kClauseMarks = {",", ";", ":", "\u3001", "\uFF0C", "\uFF1B"};
+constexpr std::array<std::string_view, 6> kClauseMarks = {",",      ";",      ":",
+                                                          "\u3001", "\uFF0C", "\uFF1B"};
 constexpr std::array<std::string_view, 16> kAbbreviations = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "cf", "no", "fig", "mt"};
+    "mr", "mrs", "ms",  "dr",  "prof", "st", "jr",  "sr",
+    "vs", "etc", "e.g", "i.e", "cf",   "no", "fig", "mt"};
 
 /// The word ending just before `dot` (after the last space), lower-cased ASCII.
 std::string word_before(std::string_view text, std::size_t dot) {

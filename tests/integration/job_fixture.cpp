@@ -28,11 +28,14 @@ Workspace::Workspace() {
 
 std::string Workspace::write_job(const std::string& name,
                                  const std::map<std::string, std::string>& changes) const {
-  std::map<std::string, std::string> keys = {
-      {"job.name", name},          {"input.path", "book"},
-      {"input.max_chars", "80"},   {"model.path", "model.pt"},
-      {"model.batch_size", "3"},   {"model.output_units", "samples"},
-      {"model.sample_rate", "8000"}, {"output.path", name + ".h5"}};
+  std::map<std::string, std::string> keys = {{"job.name", name},
+                                             {"input.path", "book"},
+                                             {"input.max_chars", "80"},
+                                             {"model.path", "model.pt"},
+                                             {"model.batch_size", "3"},
+                                             {"model.output_units", "samples"},
+                                             {"model.sample_rate", "8000"},
+                                             {"output.path", name + ".h5"}};
   for (const auto& [key, value] : changes) keys[key] = value;
   std::string yaml;
   std::string section;

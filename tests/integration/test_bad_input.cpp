@@ -1,9 +1,9 @@
 // Bad input under mpiexec -n 2: one clear message from rank 0, exit code 2, no result file
 // (neither the final name nor a .partial) left behind.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "job_fixture.h"
 #include "support/temp_dir.h"
@@ -18,12 +18,14 @@ using mpibatch::testing::Workspace;
 namespace {
 
 /// Runs job `name` (written with `extra` YAML) on 2 ranks and checks the common expectations.
-ProcessResult expect_rejected(const std::string& name, const std::map<std::string, std::string>& changes,
+ProcessResult expect_rejected(const std::string& name,
+                              const std::map<std::string, std::string>& changes,
                               const std::string& message, const std::string& args = "") {
   auto& ws = Workspace::get();
   const ProcessResult run = run_job(2, ws.write_job(name, changes), args);
   EXPECT_EQ(run.exit_code, 2) << run.output;
-  EXPECT_NE(run.output.find(message), std::string::npos) << "expected: " << message << "\ngot:\n" << run.output;
+  EXPECT_NE(run.output.find(message), std::string::npos) << "expected: " << message << "\ngot:\n"
+                                                         << run.output;
   EXPECT_FALSE(std::filesystem::exists(ws.output(name)));
   EXPECT_FALSE(std::filesystem::exists(ws.output(name) + ".partial"));
   EXPECT_EQ(run.output.find("MPI_ABORT"), std::string::npos) << run.output;  // a clean exit
@@ -47,8 +49,9 @@ TEST(BadInput, UnknownKeySuggestsTheRightOne) {
 }
 
 TEST(BadInput, EveryProblemIsReportedAtOnce) {
-  const auto run = expect_rejected("several", {{"runtime.threads_per_rank", "lots"}, {"runtime.interop_threads", "0"}},
-                                   "runtime.threads_per_rank");
+  const auto run = expect_rejected(
+      "several", {{"runtime.threads_per_rank", "lots"}, {"runtime.interop_threads", "0"}},
+      "runtime.threads_per_rank");
   EXPECT_NE(run.output.find("runtime.interop_threads"), std::string::npos) << run.output;
 }
 
@@ -100,7 +103,8 @@ TEST(BadUsage, MissingJobFileUnderMpiexec) {
 }
 
 TEST(Cli, HelpAndVersion) {
-  for (const char* command : {" --help", " run --help", " inspect --help", " make-model --help", " help run"}) {
+  for (const char* command :
+       {" --help", " run --help", " inspect --help", " make-model --help", " help run"}) {
     const auto run = run_shell(mpibatch_binary() + command);
     EXPECT_EQ(run.exit_code, 0) << command << "\n" << run.output;
     EXPECT_NE(run.output.find("usage:"), std::string::npos) << command;

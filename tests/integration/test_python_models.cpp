@@ -1,11 +1,11 @@
 // Models exported by PyTorch's own Python exporter (Debian python3-torch) run end to end under
 // mpiexec, compared with the values PyTorch computed, plus failing and malformed models.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "job_fixture.h"
 
@@ -19,9 +19,13 @@ using mpibatch::testing::Workspace;
 namespace {
 
 const std::vector<std::string> kSentences = {
-    "Hello, world.", "Grüße aus Köln, schön!", "日本語のテキスト。",
-    "A longer sentence, so that batches carry padding after the short ones.", "x.",
-    "Ring the bell \a now.", "The end."};
+    "Hello, world.",
+    "Grüße aus Köln, schön!",
+    "日本語のテキスト。",
+    "A longer sentence, so that batches carry padding after the short ones.",
+    "x.",
+    "Ring the bell \a now.",
+    "The end."};
 
 std::string python_script(const std::string& name) {
   return std::string(MPIBATCH_PYTHON) + " " +
@@ -42,9 +46,11 @@ struct PythonModels {
     ws.dir().write("pybook/chapter1.txt", book);
     const std::string texts_file = ws.dir().write("python/texts.txt", texts);
     const auto made = run_shell(python_script("make_reference_model.py") + " " +
-                                shell_quote(ws.dir().file("python")) + " --texts-file " + shell_quote(texts_file));
+                                shell_quote(ws.dir().file("python")) + " --texts-file " +
+                                shell_quote(texts_file));
     EXPECT_EQ(made.exit_code, 0) << made.output;
-    const auto bad = run_shell(python_script("make_bad_models.py") + " " + shell_quote(ws.dir().file("bad")));
+    const auto bad =
+        run_shell(python_script("make_bad_models.py") + " " + shell_quote(ws.dir().file("bad")));
     EXPECT_EQ(bad.exit_code, 0) << bad.output;
   }
   static const PythonModels& get() {
@@ -78,7 +84,8 @@ TEST(PythonModel, MpibatchGivesTheNumbersPyTorchComputed) {
   // Without the BEL sentence, which only the failing model below is about.
   ws.dir().write("pybook_clean/chapter1.txt", [] {
     std::string book;
-    for (const auto& s : kSentences) if (s.find('\a') == std::string::npos) book += s + "\n\n";
+    for (const auto& s : kSentences)
+      if (s.find('\a') == std::string::npos) book += s + "\n\n";
     return book;
   }());
   const auto run = run_job(2, ws.write_job("python_model", {{"input.path", "pybook_clean"},
@@ -104,9 +111,9 @@ TEST(PythonModel, MpibatchGivesTheNumbersPyTorchComputed) {
 TEST(PythonModel, ItemsTheModelRejectsAreRecordedTheJobGoesOnAndExitsOne) {
   PythonModels::get();
   auto& ws = Workspace::get();
-  const std::string job = ws.write_job("raises", {{"input.path", "pybook"},
-                                                  {"model.path", "bad/raises_on_7.pt"},
-                                                  {"model.batch_size", "3"}});
+  const std::string job = ws.write_job(
+      "raises",
+      {{"input.path", "pybook"}, {"model.path", "bad/raises_on_7.pt"}, {"model.batch_size", "3"}});
   const auto run = run_job(3, job);
   ASSERT_EQ(run.exit_code, 1) << run.output;
   const auto check = [&](std::uint32_t attempt) {
@@ -133,7 +140,8 @@ TEST(PythonModel, ItemsTheModelRejectsAreRecordedTheJobGoesOnAndExitsOne) {
   // --resume keeps the ok items and runs only the failed one again (which fails again).
   const auto resumed = run_job(2, job, "--resume");
   EXPECT_EQ(resumed.exit_code, 1) << resumed.output;
-  EXPECT_NE(resumed.output.find("6 of 7 items kept, 1 to run"), std::string::npos) << resumed.output;
+  EXPECT_NE(resumed.output.find("6 of 7 items kept, 1 to run"), std::string::npos)
+      << resumed.output;
   check(1);
 }
 
@@ -142,10 +150,12 @@ TEST(PythonModel, WrongSignatureIsABadInputOnEveryRank) {
   auto& ws = Workspace::get();
   for (const char* model : {"one_argument.pt", "returns_long.pt", "state_dict.pt"}) {
     SCOPED_TRACE(model);
-    const std::string name = std::string("bad_") + std::string(model).substr(0, std::string(model).find('.'));
+    const std::string name =
+        std::string("bad_") + std::string(model).substr(0, std::string(model).find('.'));
     const auto run = run_job(2, ws.write_job(name, {{"model.path", std::string("bad/") + model}}));
     EXPECT_EQ(run.exit_code, 2) << run.output;
-    EXPECT_NE(run.output.find(std::string("model.path: '") + ws.dir().file("bad/") + model), std::string::npos)
+    EXPECT_NE(run.output.find(std::string("model.path: '") + ws.dir().file("bad/") + model),
+              std::string::npos)
         << run.output;
     EXPECT_FALSE(std::filesystem::exists(ws.output(name)));
     EXPECT_FALSE(std::filesystem::exists(ws.output(name) + ".partial"));

@@ -1,10 +1,10 @@
 // End-to-end runs of `mpibatch run` under mpiexec with 1, 2 and 3 ranks, read back from HDF5.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "job_fixture.h"
 
@@ -58,7 +58,7 @@ TEST_P(RunOnRanks, EveryItemExactlyOnceInOrderWithTimingForEveryRank) {
   const auto chapters = file.chapters();
   ASSERT_EQ(chapters.size(), 4u);
   EXPECT_EQ(chapters[2].title, "chapter3");
-  EXPECT_EQ(chapters[2].items, 0u);   // the empty chapter: skipped, not crashed on
+  EXPECT_EQ(chapters[2].items, 0u);           // the empty chapter: skipped, not crashed on
   EXPECT_EQ(chapters[3].title, "chapter10");  // natural order: 10 after 3
   ASSERT_GT(items.size(), 10u);
   std::vector<int> per_rank(static_cast<std::size_t>(ranks), 0);
@@ -111,11 +111,13 @@ TEST_P(RunOnSeveralRanks, OutputsEqualASingleRankRun) {
 }
 
 TEST_P(RunOnRanks, H5pyReadsTheFile) {
-  const auto check = run_shell(std::string(MPIBATCH_PYTHON) + " " +
-                               shell_quote(std::string(MPIBATCH_SOURCE_DIR) + "/tests/integration/read_with_h5py.py") +
-                               " " + shell_quote(result_of(GetParam())));
+  const auto check = run_shell(
+      std::string(MPIBATCH_PYTHON) + " " +
+      shell_quote(std::string(MPIBATCH_SOURCE_DIR) + "/tests/integration/read_with_h5py.py") + " " +
+      shell_quote(result_of(GetParam())));
   EXPECT_EQ(check.exit_code, 0) << check.output;
-  EXPECT_NE(check.output.find("\"ranks\": " + std::to_string(GetParam())), std::string::npos) << check.output;
+  EXPECT_NE(check.output.find("\"ranks\": " + std::to_string(GetParam())), std::string::npos)
+      << check.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Mpiexec, RunOnRanks, ::testing::Values(1, 2, 3));
@@ -133,8 +135,9 @@ TEST(Run, DryRunChecksEverythingAndWritesNothing) {
 TEST(Run, SetAndOutputOverrideTheJobFile) {
   auto& ws = Workspace::get();
   const std::string out = ws.dir().file("elsewhere.h5");
-  const auto run = run_job(2, ws.write_job("overrides"),
-                           "--set model.batch_size=5 --set input.split=paragraph --output " + shell_quote(out));
+  const auto run =
+      run_job(2, ws.write_job("overrides"),
+              "--set model.batch_size=5 --set input.split=paragraph --output " + shell_quote(out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_FALSE(std::filesystem::exists(ws.output("overrides")));
   const mi::ResultReader file(out);

@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <string>
 
+#include "mpi_world.h"
 #include "mpibatch/comm/mpi_communicator.h"
 #include "mpibatch/comm/mpi_environment.h"
-#include "mpi_world.h"
 
 namespace mpibatch::testing {
 namespace {

@@ -11,12 +11,11 @@
 #include <thread>
 #include <vector>
 
+#include "mpi_world.h"
 #include "mpibatch/comm/local_rank.h"
 #include "mpibatch/comm/mpi_communicator.h"
 #include "mpibatch/comm/mpi_environment.h"
 #include "mpibatch/error.h"
-
-#include "mpi_world.h"
 
 namespace mpibatch::comm {
 namespace {

@@ -16,7 +16,8 @@ pipeline::WorkPlan plan_for(int chapters) {
   work::Book book;
   for (int c = 0; c < chapters; ++c) {
     std::string text;
-    for (int s = 0; s < 5 + c % 4; ++s) text += "Sentence " + std::to_string(c) + "." + std::to_string(s) + " of the test. ";
+    for (int s = 0; s < 5 + c % 4; ++s)
+      text += "Sentence " + std::to_string(c) + "." + std::to_string(s) + " of the test. ";
     book.chapters.push_back({static_cast<std::uint32_t>(c), "c" + std::to_string(c), "", text});
   }
   return pipeline::make_work_plan(book, work::split_book(book, {}));
@@ -51,7 +52,8 @@ TEST(PipelineOverMpi, EveryItemExactlyOnceWithLargeResults) {
     for (std::uint32_t k = 0; k < chapter.items; ++k) {
       const auto expected = runner.expected(byte_ids(plan.items[chapter.first_item + k].text));
       ASSERT_EQ(output.offsets[k + 1] - output.offsets[k], expected.length);
-      EXPECT_EQ(output.values[static_cast<std::size_t>(output.offsets[k])], expected.values.front());
+      EXPECT_EQ(output.values[static_cast<std::size_t>(output.offsets[k])],
+                expected.values.front());
     }
   }
 }

@@ -27,7 +27,8 @@ model::ItemOutput FakeModelRunner::expected(const model::TokenIds& ids) const {
   return out;
 }
 
-std::vector<model::ItemOutput> FakeModelRunner::run(const std::vector<const model::TokenIds*>& batch) {
+std::vector<model::ItemOutput> FakeModelRunner::run(
+    const std::vector<const model::TokenIds*>& batch) {
   std::size_t batch_number = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -38,7 +39,8 @@ std::vector<model::ItemOutput> FakeModelRunner::run(const std::vector<const mode
   const model::TokenIds needle = byte_ids(fail_on_text);
   std::vector<model::ItemOutput> outputs;
   for (const model::TokenIds* ids : batch) {
-    if (!needle.empty() && std::search(ids->begin(), ids->end(), needle.begin(), needle.end()) != ids->end()) {
+    if (!needle.empty() &&
+        std::search(ids->begin(), ids->end(), needle.begin(), needle.end()) != ids->end()) {
       throw ModelError("fake model refuses '" + fail_on_text + "'");
     }
     outputs.push_back(expected(*ids));

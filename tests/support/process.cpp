@@ -1,10 +1,10 @@
 #include "support/process.h"
 
+#include <sys/wait.h>
+
 #include <array>
 #include <cstdio>
 #include <stdexcept>
-
-#include <sys/wait.h>
 
 namespace mpibatch::testing {
 
@@ -13,10 +13,13 @@ ProcessResult run_shell(const std::string& command) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) throw std::runtime_error("popen failed: " + command);
   std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), n);
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    result.output.append(buffer.data(), n);
   const int status = pclose(pipe);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    result.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    result.exit_code = 128 + WTERMSIG(status);
   return result;
 }
 
@@ -30,8 +33,8 @@ std::string mpibatch_binary() { return shell_quote(MPIBATCH_BINARY); }
 
 std::string mpibatch_under_mpiexec(int ranks) {
   const std::string flags = MPIBATCH_MPIEXEC_FLAGS;
-  return std::string("env ") + MPIBATCH_MPIEXEC_ENV + " " + shell_quote(MPIBATCH_MPIEXEC) + " -n " + std::to_string(ranks) + " " + flags + " " +
-         mpibatch_binary();
+  return std::string("env ") + MPIBATCH_MPIEXEC_ENV + " " + shell_quote(MPIBATCH_MPIEXEC) + " -n " +
+         std::to_string(ranks) + " " + flags + " " + mpibatch_binary();
 }
 
 }  // namespace mpibatch::testing

@@ -1,10 +1,10 @@
 #include "support/temp_dir.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <unistd.h>
 
 namespace mpibatch::testing {
 

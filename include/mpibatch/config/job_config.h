@@ -27,26 +27,26 @@ struct InputSection {
 };
 
 struct ModelSection {
-  std::string path;              ///< TorchScript file
+  std::string path;  ///< TorchScript file
   std::string encoder = "bytes";
   int batch_size = 8;
-  std::string output_units;      ///< recorded as an attribute, e.g. "samples"
-  double sample_rate = 0.0;      ///< Hz when outputs are audio, else 0
+  std::string output_units;  ///< recorded as an attribute, e.g. "samples"
+  double sample_rate = 0.0;  ///< Hz when outputs are audio, else 0
 };
 
 struct RuntimeSection {
   std::string schedule = "static";
-  std::string device = "auto";            ///< auto | cpu | cuda | cuda:N
+  std::string device = "auto";              ///< auto | cpu | cuda | cuda:N
   std::string on_missing_gpu = "fallback";  ///< fallback | error
-  int threads_per_rank = 0;               ///< 0 = auto
+  int threads_per_rank = 0;                 ///< 0 = auto
   int interop_threads = 1;
-  std::string log_dir;                    ///< per-rank log files when set
+  std::string log_dir;  ///< per-rank log files when set
 };
 
 struct OutputSection {
-  std::string path;        ///< default: <job.name>.h5 in the working directory
+  std::string path;  ///< default: <job.name>.h5 in the working directory
   bool overwrite = false;
-  int compression = 0;     ///< gzip level 0-9 for /results
+  int compression = 0;  ///< gzip level 0-9 for /results
 };
 
 struct JobConfig {

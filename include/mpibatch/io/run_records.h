@@ -20,20 +20,20 @@ const char* to_string(ItemStatus status);
 struct ItemRecord {
   std::uint64_t id = 0;
   std::uint32_t chapter = 0;
-  std::uint32_t index = 0;        ///< position within the chapter
-  std::int32_t rank = -1;         ///< rank that computed it
+  std::uint32_t index = 0;  ///< position within the chapter
+  std::int32_t rank = -1;   ///< rank that computed it
   ItemStatus status = ItemStatus::kOk;
-  std::string error;              ///< why it failed or was skipped; empty when ok
-  std::int32_t batch = -1;        ///< rank-local batch number
-  std::uint32_t chars = 0;        ///< code points of input text
-  std::uint32_t tokens = 0;       ///< encoded length
-  std::int64_t output_length = 0; ///< output rows (e.g. samples)
-  double start = 0.0;             ///< its batch's start
-  double end = 0.0;               ///< its batch's end
+  std::string error;               ///< why it failed or was skipped; empty when ok
+  std::int32_t batch = -1;         ///< rank-local batch number
+  std::uint32_t chars = 0;         ///< code points of input text
+  std::uint32_t tokens = 0;        ///< encoded length
+  std::int64_t output_length = 0;  ///< output rows (e.g. samples)
+  double start = 0.0;              ///< its batch's start
+  double end = 0.0;                ///< its batch's end
   double encode_s = 0.0;
-  double compute_s = 0.0;         ///< its share of the batch's forward time, by tokens
-  double write_s = 0.0;           ///< its share of its chapter's write time, by output size
-  std::uint32_t attempt = 0;      ///< 0 = first run, n = n-th --resume
+  double compute_s = 0.0;     ///< its share of the batch's forward time, by tokens
+  double write_s = 0.0;       ///< its share of its chapter's write time, by output size
+  std::uint32_t attempt = 0;  ///< 0 = first run, n = n-th --resume
 
   template <class Archive>
   void serialize(Archive& ar) {
@@ -48,9 +48,9 @@ struct RankRecord {
   std::string host;
   std::int32_t local_rank = 0;
   std::int32_t local_size = 1;
-  std::string device;             ///< "cpu", "cuda:0"
-  std::string device_name;        ///< CPU model or GPU name
-  std::string device_reason;      ///< why this device (auto-detection, fallback)
+  std::string device;         ///< "cpu", "cuda:0"
+  std::string device_name;    ///< CPU model or GPU name
+  std::string device_reason;  ///< why this device (auto-detection, fallback)
   std::int32_t intra_threads = 1;
   std::int32_t interop_threads = 1;
   std::int32_t batch_size = 1;
@@ -58,9 +58,9 @@ struct RankRecord {
   std::uint64_t gpu_memory_peak = 0;   ///< bytes; 0 on CPU
   std::uint64_t items = 0;
   std::uint64_t items_failed = 0;
-  double start = 0.0;             ///< common clock, first item
-  double end = 0.0;               ///< common clock, done with its own work
-  double wall_s = 0.0;            ///< process start to final gather
+  double start = 0.0;                                 ///< common clock, first item
+  double end = 0.0;                                   ///< common clock, done with its own work
+  double wall_s = 0.0;                                ///< process start to final gather
   std::array<double, timing::kPhaseCount> phase_s{};  ///< indexed by timing::Phase
 
   double phase(timing::Phase p) const { return phase_s[static_cast<std::size_t>(p)]; }
@@ -78,16 +78,16 @@ struct ChapterRecord {
   std::uint32_t index = 0;
   std::string title;
   std::string source;
-  std::uint64_t first_item = 0;   ///< id of its first item
-  std::uint32_t items = 0;        ///< 0 for a skipped (empty) chapter
-  std::int64_t output_length = 0; ///< rows in /results/<chapter>/values
+  std::uint64_t first_item = 0;    ///< id of its first item
+  std::uint32_t items = 0;         ///< 0 for a skipped (empty) chapter
+  std::int64_t output_length = 0;  ///< rows in /results/<chapter>/values
 };
 
 /// One chapter's outputs, items in order: item k is rows [offsets[k], offsets[k+1]).
 struct ChapterOutput {
-  std::vector<float> values;               ///< rows x prod(feature_shape), row-major
-  std::vector<std::int64_t> offsets;       ///< items + 1 entries, offsets[0] = 0
-  std::vector<std::int64_t> feature_shape; ///< trailing dims of each row; empty for 1-D
+  std::vector<float> values;                ///< rows x prod(feature_shape), row-major
+  std::vector<std::int64_t> offsets;        ///< items + 1 entries, offsets[0] = 0
+  std::vector<std::int64_t> feature_shape;  ///< trailing dims of each row; empty for 1-D
 };
 
 /// Root attributes.
@@ -96,19 +96,19 @@ struct RunInfo {
   std::string git_revision;
   std::string job_name;
   std::string job_kind = "infer";
-  std::string config_yaml;        ///< the merged, effective job configuration
-  std::string job_hash;           ///< hash of inputs, model and result-relevant config
+  std::string config_yaml;  ///< the merged, effective job configuration
+  std::string job_hash;     ///< hash of inputs, model and result-relevant config
   std::int32_t world_size = 1;
-  std::string schedule;           ///< scheduling policy
-  std::string start_time;         ///< ISO 8601 UTC
+  std::string schedule;    ///< scheduling policy
+  std::string start_time;  ///< ISO 8601 UTC
   std::string end_time;
-  std::int32_t exit_status = 0;   ///< ExitCode of the run
+  std::int32_t exit_status = 0;  ///< ExitCode of the run
   std::string torch_version;
   std::string mpi_version;
-  std::string hdf5_version;       ///< filled in by the writer (H5get_libversion); ignored on write
-  std::string output_units;       ///< e.g. "samples"; attribute of /results
-  double sample_rate = 0.0;       ///< Hz, 0 when not audio
-  std::uint32_t attempt = 0;      ///< number of --resume runs that led to this file
+  std::string hdf5_version;   ///< filled in by the writer (H5get_libversion); ignored on write
+  std::string output_units;   ///< e.g. "samples"; attribute of /results
+  double sample_rate = 0.0;   ///< Hz, 0 when not audio
+  std::uint32_t attempt = 0;  ///< number of --resume runs that led to this file
 };
 
 }  // namespace mpibatch::io

@@ -20,15 +20,15 @@
 namespace mpibatch::timing {
 
 enum class Phase : int {
-  kInit = 0,    ///< start-up: MPI, logging, configuration, device set-up
-  kRead,        ///< reading and partitioning the input (rank 0)
-  kModelLoad,   ///< loading the model
-  kEncode,      ///< turning items into model inputs
-  kCompute,     ///< model forward passes
-  kComm,        ///< sending and receiving work and results
-  kWrite,       ///< writing results (rank 0)
-  kWait,        ///< idle: waiting for work, results or other ranks
-  kFinalize,    ///< gathering timing and closing the output
+  kInit = 0,   ///< start-up: MPI, logging, configuration, device set-up
+  kRead,       ///< reading and partitioning the input (rank 0)
+  kModelLoad,  ///< loading the model
+  kEncode,     ///< turning items into model inputs
+  kCompute,    ///< model forward passes
+  kComm,       ///< sending and receiving work and results
+  kWrite,      ///< writing results (rank 0)
+  kWait,       ///< idle: waiting for work, results or other ranks
+  kFinalize,   ///< gathering timing and closing the output
 };
 inline constexpr std::size_t kPhaseCount = 9;
 

@@ -25,11 +25,11 @@ struct Book {
 
 /// One item of work: a bounded piece of one chapter's text (a sentence or paragraph).
 struct WorkItem {
-  std::uint64_t id = 0;        ///< 0-based, global reading order across the book
-  std::uint32_t chapter = 0;   ///< Chapter::index
-  std::uint32_t index = 0;     ///< 0-based position within its chapter
-  std::string text;            ///< UTF-8, never empty, at most max_chars code points
-  std::uint32_t chars = 0;     ///< code points in text; the scheduler's cost estimate
+  std::uint64_t id = 0;       ///< 0-based, global reading order across the book
+  std::uint32_t chapter = 0;  ///< Chapter::index
+  std::uint32_t index = 0;    ///< 0-based position within its chapter
+  std::string text;           ///< UTF-8, never empty, at most max_chars code points
+  std::uint32_t chars = 0;    ///< code points in text; the scheduler's cost estimate
 
   template <class Archive>
   void serialize(Archive& ar) {

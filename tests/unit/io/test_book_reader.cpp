@@ -40,9 +40,10 @@ TEST(BookReader, FolderChaptersInNaturalOrderWithTitles) {
 
 TEST(BookReader, MarkdownFileSplitsAtTheRepeatedHeadingLevel) {
   TempDir dir;
-  const auto path = dir.write("book.md",
-                              "# My Book\n\nForeword text.\n\n## One\n\nFirst [link](http://x) here.\n"
-                              "```\ncode();\n## not a heading\n```\n## Two\n\n- item a\n- item b\n");
+  const auto path =
+      dir.write("book.md",
+                "# My Book\n\nForeword text.\n\n## One\n\nFirst [link](http://x) here.\n"
+                "```\ncode();\n## not a heading\n```\n## Two\n\n- item a\n- item b\n");
   const auto book = mi::read_book(path, {});
   ASSERT_EQ(book.chapters.size(), 3u);
   EXPECT_EQ(book.chapters[0].title, "");
@@ -88,8 +89,9 @@ TEST(BookReader, ClearErrorsForBadInput) {
   EXPECT_EQ(error_of(dir.file("empty")),
             "input.path: no chapter files (*.txt, *.md, *.markdown) in '" + dir.file("empty") +
                 "'; add chapter files or set input.extensions");
-  EXPECT_NE(error_of(dir.write("bin.txt", std::string("ab\0cd", 5))).find("looks like a binary file"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(dir.write("bin.txt", std::string("ab\0cd", 5))).find("looks like a binary file"),
+      std::string::npos);
   const std::string latin1 = error_of(dir.write("latin1.txt", "caf\xE9"));
   EXPECT_NE(latin1.find("is not UTF-8 text (invalid byte 0xE9 at offset 3)"), std::string::npos);
   mi::BookOptions bad;

@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <map>
 #include <mutex>
-
-#include <gtest/gtest.h>
 
 #include "mpibatch/comm/fake_communicator.h"
 #include "mpibatch/model/encoder.h"
@@ -27,9 +27,11 @@ mp::WorkPlan make_plan(int chapters, int per_chapter) {
     std::string text;
     for (int s = 0; s < per_chapter; ++s) {
       text += std::string(1, static_cast<char>('A' + (c * 7 + s) % 26)) + " sentence " +
-              std::to_string(c) + "-" + std::to_string(s) + std::string(static_cast<std::size_t>(s % 5), 'x') + ". ";
+              std::to_string(c) + "-" + std::to_string(s) +
+              std::string(static_cast<std::size_t>(s % 5), 'x') + ". ";
     }
-    book.chapters.push_back({static_cast<std::uint32_t>(book.chapters.size()), "c" + std::to_string(c), "", text});
+    book.chapters.push_back(
+        {static_cast<std::uint32_t>(book.chapters.size()), "c" + std::to_string(c), "", text});
     if (c == 0) book.chapters.push_back({1, "empty", "", "   "});
   }
   return mp::make_work_plan(book, mpibatch::work::split_book(book, {}));

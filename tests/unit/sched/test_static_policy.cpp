@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "mpibatch/error.h"
 #include "mpibatch/sched/static_policy.h"
@@ -12,7 +12,8 @@ namespace ms = mpibatch::sched;
 namespace {
 
 /// Cost of every block given by `starts`.
-std::vector<double> block_costs(const std::vector<double>& costs, const std::vector<std::size_t>& starts) {
+std::vector<double> block_costs(const std::vector<double>& costs,
+                                const std::vector<std::size_t>& starts) {
   std::vector<double> out;
   for (std::size_t p = 0; p + 1 < starts.size(); ++p) {
     out.push_back(std::accumulate(costs.begin() + starts[p], costs.begin() + starts[p + 1], 0.0));

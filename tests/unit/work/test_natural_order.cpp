@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "mpibatch/work/natural_order.h"
 
@@ -23,11 +23,12 @@ TEST(NaturalOrder, CaseInsensitiveWithDeterministicTieBreak) {
 }
 
 TEST(NaturalOrder, SortsAFolderListing) {
-  std::vector<std::string> names = {"ch10.txt", "ch1.txt", "ch2.txt", "ch11.txt", "ch3.txt",
-                                    "ch20.txt", "ch100.txt"};
-  std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return natural_less(a, b); });
-  EXPECT_EQ(names, (std::vector<std::string>{"ch1.txt", "ch2.txt", "ch3.txt", "ch10.txt", "ch11.txt",
-                                             "ch20.txt", "ch100.txt"}));
+  std::vector<std::string> names = {"ch10.txt", "ch1.txt",  "ch2.txt",  "ch11.txt",
+                                    "ch3.txt",  "ch20.txt", "ch100.txt"};
+  std::sort(names.begin(), names.end(),
+            [](const auto& a, const auto& b) { return natural_less(a, b); });
+  EXPECT_EQ(names, (std::vector<std::string>{"ch1.txt", "ch2.txt", "ch3.txt", "ch10.txt",
+                                             "ch11.txt", "ch20.txt", "ch100.txt"}));
 }
 
 TEST(NaturalOrder, HugeNumbersDoNotOverflow) {

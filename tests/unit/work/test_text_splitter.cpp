@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "mpibatch/work/text_splitter.h"
 #include "mpibatch/work/utf8.h"
@@ -16,14 +16,17 @@ TEST(Paragraphs, BlankLinesSeparateAndWhitespaceCollapses) {
 }
 
 TEST(Sentences, SplitsAtTerminatorsAndKeepsPunctuation) {
-  EXPECT_EQ(mw::split_sentences("It rained. Did it stop? No! \"Never,\" she said. Then... silence."),
-            (Strings{"It rained.", "Did it stop?", "No!", "\"Never,\" she said.", "Then... silence."}));
+  EXPECT_EQ(
+      mw::split_sentences("It rained. Did it stop? No! \"Never,\" she said. Then... silence."),
+      (Strings{"It rained.", "Did it stop?", "No!", "\"Never,\" she said.", "Then... silence."}));
 }
 
 TEST(Sentences, AbbreviationsInitialsAndNumbersDoNotSplit) {
-  EXPECT_EQ(mw::split_sentences("Mr. Smith met Dr. Jones at 3.30 p.m. today. J. R. R. Tolkien wrote it."),
-            (Strings{"Mr. Smith met Dr. Jones at 3.30 p.m. today.", "J. R. R. Tolkien wrote it."}));
-  EXPECT_EQ(mw::split_sentences("Use e.g. this one. Next."), (Strings{"Use e.g. this one.", "Next."}));
+  EXPECT_EQ(
+      mw::split_sentences("Mr. Smith met Dr. Jones at 3.30 p.m. today. J. R. R. Tolkien wrote it."),
+      (Strings{"Mr. Smith met Dr. Jones at 3.30 p.m. today.", "J. R. R. Tolkien wrote it."}));
+  EXPECT_EQ(mw::split_sentences("Use e.g. this one. Next."),
+            (Strings{"Use e.g. this one.", "Next."}));
 }
 
 TEST(Sentences, ClosingQuotesStayWithTheSentence) {
@@ -81,7 +84,8 @@ TEST(SplitText, ParagraphModePacksSentencesUpToTheLimit) {
 
 TEST(SplitBook, IdsFollowReadingOrderAndEmptyChaptersGetNoItems) {
   mw::Book book;
-  book.chapters = {{0, "a", "a.txt", "First. Second."}, {1, "empty", "b.txt", "  \n "},
+  book.chapters = {{0, "a", "a.txt", "First. Second."},
+                   {1, "empty", "b.txt", "  \n "},
                    {2, "c", "c.txt", "Third."}};
   const auto items = mw::split_book(book, {});
   ASSERT_EQ(items.size(), 3u);
@@ -97,9 +101,9 @@ TEST(SplitBook, IdsFollowReadingOrderAndEmptyChaptersGetNoItems) {
 TEST(Utf8, ValidationCountingAndPrefixes) {
   EXPECT_FALSE(mw::first_invalid_utf8("héllo 世界 😀").has_value());
   EXPECT_EQ(mw::first_invalid_utf8("ok\xFF").value(), 2u);
-  EXPECT_EQ(mw::first_invalid_utf8("a\xC3").value(), 1u);          // truncated
-  EXPECT_EQ(mw::first_invalid_utf8("\xC0\xAF").value(), 0u);       // overlong
-  EXPECT_EQ(mw::first_invalid_utf8("\xED\xA0\x80").value(), 0u);   // surrogate
+  EXPECT_EQ(mw::first_invalid_utf8("a\xC3").value(), 1u);         // truncated
+  EXPECT_EQ(mw::first_invalid_utf8("\xC0\xAF").value(), 0u);      // overlong
+  EXPECT_EQ(mw::first_invalid_utf8("\xED\xA0\x80").value(), 0u);  // surrogate
   EXPECT_EQ(mw::count_code_points("héllo 世界 😀"), 10u);
   EXPECT_EQ(mw::prefix_bytes("世界x", 1), 3u);
   EXPECT_EQ(mw::prefix_bytes("世界x", 5), 7u);
