@@ -124,6 +124,7 @@ Codec<SplitMode> split_mode() {
   static const std::vector<std::pair<std::string, SplitMode>> kModes = {
       {"sentence", SplitMode::kSentence}, {"paragraph", SplitMode::kParagraph}};
   std::vector<std::string> names;
+  names.reserve(kModes.size());
   for (const auto& mode : kModes) names.push_back(mode.first);
   Codec<std::string> names_codec = one_of(names);
   Codec<SplitMode> codec;

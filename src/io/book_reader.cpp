@@ -70,7 +70,7 @@ std::regex heading_rule(const std::vector<std::string>& lines, const std::string
   if (setting != "auto") return std::regex(setting, std::regex::ECMAScript);
   if (markdown) {
     for (int level = 1; level <= 3; ++level) {
-      const std::regex rule("^#{" + std::to_string(level) + "}\\s+\\S.*$");
+      std::regex rule("^#{" + std::to_string(level) + "}\\s+\\S.*$");
       const auto count = std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
         return std::regex_match(line, rule);
       });

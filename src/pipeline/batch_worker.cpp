@@ -82,6 +82,7 @@ void BatchWorker::forward(std::vector<ItemResult*>& results,
                           const std::vector<model::TokenIds>& ids) {
   const timing::Clock& clock = ctx_.timer.clock();
   std::vector<const model::TokenIds*> inputs;
+  inputs.reserve(ids.size());
   for (const auto& v : ids) inputs.push_back(&v);
   const double t0 = clock.now();
   try {

@@ -41,6 +41,8 @@ TEST(BadInput, BrokenYamlNamesTheFileAndLine) {
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("broken.yaml:"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("invalid YAML"), std::string::npos) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(ws.output("broken")));
+  EXPECT_FALSE(std::filesystem::exists(ws.output("broken") + ".partial"));
 }
 
 TEST(BadInput, UnknownKeySuggestsTheRightOne) {

@@ -177,3 +177,21 @@ TEST(Run, ExistingOutputIsNotOverwrittenByDefault) {
   EXPECT_NE(again.output.find("output.overwrite"), std::string::npos) << again.output;
   EXPECT_NO_THROW(mi::ResultReader(ws.output("exists")).items());  // still intact
 }
+
+TEST(Run, LogLinesNameRankAndHostAndEveryRankCanWriteItsOwnLogFile) {
+  auto& ws = Workspace::get();
+  const auto run = run_job(2, ws.write_job("logs", {{"runtime.log_dir", "logs"}}));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  // On the terminal: rank 0 at info, rank 1 only warnings and errors.
+  EXPECT_NE(run.output.find("[rank 0/2 "), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("[rank 1/2 "), std::string::npos) << run.output;
+  // In the files: everything, from each rank.
+  for (int rank : {0, 1}) {
+    const std::string log =
+        mpibatch::testing::read_file(ws.dir().file("logs/rank-" + std::to_string(rank) + ".log"));
+    EXPECT_NE(log.find("received"), std::string::npos) << log;  // a debug line of the pipeline
+  }
+  const auto verbose = run_job(2, ws.write_job("verbose"), "--verbose");
+  ASSERT_EQ(verbose.exit_code, 0) << verbose.output;
+  EXPECT_NE(verbose.output.find("[rank 1/2 "), std::string::npos) << verbose.output;
+}
