@@ -114,6 +114,10 @@ void RunJob::set_up_rank() {
       "rank {} on {}: {} ({}); {} intra-op + {} inter-op threads ({})", comm_.rank(), comm_.host(),
       device_.device, device_.reason, threads_.intra_op, threads_.inter_op, threads_.reason);
   for (const comm::Bytes& rank_line : comm_.gather(line, 0)) spdlog::info("{}", rank_line);
+  if (root() && threads_.intra_op > 1 && std::getenv("OMP_WAIT_POLICY") == nullptr) {
+    spdlog::info("hint: with several threads per rank, export OMP_WAIT_POLICY=PASSIVE to the "
+                 "ranks so idle OpenMP threads sleep instead of spinning (docs/threads.md)");
+  }
 }
 
 void RunJob::prepare_work() {

@@ -259,8 +259,8 @@ DataType h5d_get_type(hid_t dataset) {
   }));
 }
 
-void h5d_write(hid_t dataset, hid_t mem_type, const void* buffer) {
-  checked(H5Dwrite(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer),
+void h5d_write(hid_t dataset, hid_t mem_type, const void* buffer, hid_t dxpl) {
+  checked(H5Dwrite(dataset, mem_type, H5S_ALL, H5S_ALL, dxpl, buffer),
           [&] { return "cannot write dataset " + quoted(object_path(dataset)); });
 }
 
@@ -334,6 +334,11 @@ void h5p_set_fclose_degree(hid_t fapl, H5F_close_degree_t degree) {
 
 void h5p_set_meta_block_size(hid_t fapl, hsize_t bytes) {
   checked(H5Pset_meta_block_size(fapl, bytes), "cannot set the metadata block size");
+}
+
+void h5p_set_buffer(hid_t dxpl, std::size_t bytes) {
+  checked(H5Pset_buffer(dxpl, bytes, nullptr, nullptr),
+          [&] { return "cannot set a conversion buffer of " + std::to_string(bytes) + " bytes"; });
 }
 
 void h5p_set_chunk(hid_t dcpl, const std::vector<hsize_t>& chunk) {

@@ -76,8 +76,9 @@ DataSet h5d_create(hid_t loc, const std::string& name, hid_t type, hid_t space, 
 DataSet h5d_open(hid_t loc, const std::string& name);
 DataSpace h5d_get_space(hid_t dataset);
 DataType h5d_get_type(hid_t dataset);
-/// Writes the whole dataset from `buffer` (memory layout described by `mem_type`).
-void h5d_write(hid_t dataset, hid_t mem_type, const void* buffer);
+/// Writes the whole dataset from `buffer` (memory layout described by `mem_type`), with the
+/// transfer properties `dxpl`.
+void h5d_write(hid_t dataset, hid_t mem_type, const void* buffer, hid_t dxpl = H5P_DEFAULT);
 /// Reads the whole dataset into `buffer`.
 void h5d_read(hid_t dataset, hid_t mem_type, void* buffer);
 /// Frees the variable-length data HDF5 allocated in `buffer` by a read. Never throws.
@@ -100,6 +101,10 @@ void h5p_set_fclose_degree(hid_t fapl, H5F_close_degree_t degree);
 /// Size of the blocks in which the file's metadata (object headers, heaps, B-trees) is
 /// allocated: larger blocks keep metadata together, apart from the raw data.
 void h5p_set_meta_block_size(hid_t fapl, hsize_t bytes);
+
+/// Size of the type-conversion (and background) buffers of a transfer list; HDF5 allocates them
+/// itself, of this size, for every read or write that converts.
+void h5p_set_buffer(hid_t dxpl, std::size_t bytes);
 
 void h5p_set_chunk(hid_t dcpl, const std::vector<hsize_t>& chunk);
 void h5p_set_shuffle(hid_t dcpl);

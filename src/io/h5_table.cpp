@@ -6,6 +6,12 @@
 #include "mpibatch/error.h"
 
 namespace mpibatch::io::h5 {
+namespace {
+
+/// HDF5's default size of each type-conversion buffer (H5Pset_buffer).
+constexpr std::size_t kConversionBufferBytes = std::size_t{1} << 20;
+
+}  // namespace
 
 void RowLayout::add(const std::string& name, std::size_t offset, hid_t type) {
   fields_.push_back({name, offset, h5t_copy(type)});
@@ -47,7 +53,16 @@ void write_table(hid_t loc, const std::string& name, const RowLayout& layout, co
   PropList dcpl = untimed_creation_list(H5P_DATASET_CREATE);
   h5p_set_chunk(dcpl.id(), {chunk_rows});
   DataSet dataset = h5d_create(loc, name, file_type.id(), space.id(), dcpl.id());
-  if (count > 0) h5d_write(dataset.id(), mem_type.id(), rows);
+  if (count == 0) return;
+  // NOTE [conversion buffer]: the rows are converted (padding, strings) on the way to the file,
+  // through buffers that HDF5 allocates per write at 1 MiB each by default, zeroing one: fresh
+  // memory, page-faulted in, for a table of 1 row too. Sized to the table, up to that default;
+  // HDF5 needs room for a row in memory and on disk, where a string takes 16 bytes instead of
+  // a pointer's 8, so twice the memory row is always enough.
+  const std::size_t buffer_bytes = std::min(kConversionBufferBytes, 2 * count * layout.row_size());
+  PropList dxpl = h5p_create(H5P_DATASET_XFER);
+  h5p_set_buffer(dxpl.id(), buffer_bytes);
+  h5d_write(dataset.id(), mem_type.id(), rows, dxpl.id());
 }
 
 TableRead::TableRead(hid_t loc, const std::string& name, const RowLayout& layout)
