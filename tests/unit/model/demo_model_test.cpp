@@ -164,52 +164,5 @@ TEST(DemoModel, UnwritablePathIsAnIoError) {
   }
 }
 
-/// Throughput of the default demo model, for docs/model-contract.md. Run on purpose:
-///   OMP_NUM_THREADS=2 build/tests/unit_model --gtest_also_run_disabled_tests
-///       --gtest_filter='*DemoModelThroughput*'
-TEST(DemoModel, DISABLED_DemoModelThroughput) {
-  TempDir dir;
-  write_demo_model(dir.file("demo.pt"), DemoModelOptions{});
-  auto runner = load(dir.file("demo.pt"));
-  const std::string text =
-      "It was a bright cold day in April, and the clocks were striking thirteen. Winston Smith, "
-      "his chin nuzzled into his breast in an effort to escape the vile wind, slipped quickly "
-      "through the glass doors of Victory Mansions, though not quickly enough to prevent a "
-      "swirl of gritty dust from entering along with him.";
-  // Batches of 8 sentence-sized items (40-180 chars), a different shape every batch, as the
-  // pipeline sends them.
-  std::vector<std::vector<TokenIds>> batches;
-  for (int b = 0; b < 12; ++b) {
-    std::vector<TokenIds> items;
-    for (int i = 0; i < 8; ++i) {
-      const std::size_t begin = static_cast<std::size_t>((b * 37 + i * 11) % 60);
-      items.push_back(
-          encode(text.substr(begin, 40 + static_cast<std::size_t>((b * 13 + i * 29) % 140))));
-    }
-    batches.push_back(std::move(items));
-  }
-  auto run = [&](const std::vector<TokenIds>& items) {
-    std::vector<const TokenIds*> batch;
-    std::size_t chars = 0;
-    for (const auto& item : items) {
-      batch.push_back(&item);
-      chars += item.size();
-    }
-    runner.run(batch);
-    return chars;
-  };
-  run(batches[0]);  // warm-up (the profiling executor optimises after the first runs)
-  run(batches[1]);
-  std::size_t chars = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t b = 2; b < batches.size(); ++b) chars += run(batches[b]);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf(
-      "demo model (channels 128, layers 4, hop 256): %.0f chars/s (%zu batches of 8 items, "
-      "%zu chars, %.1f ms per batch)\n",
-      chars / seconds, batches.size() - 2, chars, 1000 * seconds / (batches.size() - 2));
-}
-
 }  // namespace
 }  // namespace mpibatch::model
