@@ -5,9 +5,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 
+#include "markdown_syntax.h"
 #include "mpibatch/error.h"
 #include "mpibatch/work/natural_order.h"
 #include "mpibatch/work/utf8.h"
@@ -50,51 +52,68 @@ std::string read_text_file(const fs::path& file) {
   return text;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    std::string line = text.substr(pos, eol - pos);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    pos = eol + 1;
-  }
-  return lines;
+/// Lines longer than this are never chapter headings (and never meet a user's regex, whose
+/// std::regex matching recurses per character: NOTE [no std::regex on book text]).
+constexpr std::size_t kMaxHeadingLine = 200;
+
+/// "CHAPTER IV", "Chapter 12: The Storm", "chapter 3".
+bool is_chapter_line(std::string_view line) {
+  line = markdown::trim(line);
+  if (line.size() > kMaxHeadingLine) return false;
+  bool word = false;
+  for (std::string_view w : {"CHAPTER", "Chapter", "chapter"}) word = word || line.rfind(w, 0) == 0;
+  if (!word) return false;
+  std::size_t i = 7;
+  const std::size_t spaces = i;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  if (i == spaces) return false;
+  const std::size_t number = i;
+  while (i < line.size() && std::string_view("0123456789IVXLCDMivxlcdm").find(line[i]) != std::string_view::npos) ++i;
+  return i > number && (i == line.size() || !std::isalnum(static_cast<unsigned char>(line[i])));
 }
 
-/// Which lines start a chapter, as a predicate over lines outside code fences.
-std::regex heading_rule(const std::vector<std::string>& lines, const std::string& setting,
-                        bool markdown) {
-  if (setting != "auto") return std::regex(setting, std::regex::ECMAScript);
+using HeadingRule = std::function<bool(std::string_view)>;
+
+/// Which lines start a chapter (code-fence lines never reach it).
+HeadingRule heading_rule(const std::vector<std::string_view>& lines, const std::string& setting,
+                         bool markdown) {
+  if (setting != "auto") {
+    std::regex pattern(setting, std::regex::ECMAScript);
+    return [pattern](std::string_view line) {
+      return line.size() <= kMaxHeadingLine && std::regex_match(line.begin(), line.end(), pattern);
+    };
+  }
   if (markdown) {
+    int count[7] = {};
+    markdown::FenceTracker fences;
+    for (std::string_view line : lines) {
+      if (!fences.in_code(line)) ++count[markdown::heading_level(line)];
+    }
     for (int level = 1; level <= 3; ++level) {
-      std::regex rule("^#{" + std::to_string(level) + "}\\s+\\S.*$");
-      const auto count = std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
-        return std::regex_match(line, rule);
-      });
-      if (count >= 2) return rule;
+      if (count[level] >= 2) {
+        return [level](std::string_view line) { return markdown::heading_level(line) == level; };
+      }
     }
   }
-  return std::regex(R"(^\s*(CHAPTER|Chapter|chapter)\s+[0-9IVXLCDMivxlcdm]+\b.{0,80}$)");
+  return is_chapter_line;
 }
 
-std::string heading_title(const std::string& line) {
-  static const std::regex markers(R"(^\s*#+\s*|\s*#*\s*$)");
-  return std::regex_replace(line, markers, "");
+std::string heading_title(std::string_view line) {
+  std::string title;
+  if (markdown::heading_level(line, &title) > 0) return title;
+  return std::string(markdown::trim(line));
 }
 
 std::string chapter_text(const std::string& raw, bool markdown) {
   return markdown ? markdown_to_text(raw) : raw;
 }
 
-/// First Markdown heading of a file, or empty.
+/// First Markdown heading of a file outside code blocks, or empty.
 std::string first_heading(const std::string& text) {
-  static const std::regex heading(R"(^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$)");
-  for (const std::string& line : split_lines(text)) {
-    std::smatch m;
-    if (std::regex_match(line, m, heading)) return m[1].str();
+  markdown::FenceTracker fences;
+  for (std::string_view line : markdown::split_lines(text)) {
+    std::string title;
+    if (!fences.in_code(line) && markdown::heading_level(line, &title) > 0) return title;
   }
   return {};
 }
@@ -137,15 +156,15 @@ work::Book read_folder(const fs::path& folder, const BookOptions& options) {
 work::Book read_single_file(const fs::path& file, const BookOptions& options) {
   const std::string raw = read_text_file(file);
   const bool markdown = is_markdown(file);
-  const std::vector<std::string> lines = split_lines(raw);
-  const std::regex rule = heading_rule(lines, options.chapter_heading, markdown);
+  const std::vector<std::string_view> lines = markdown::split_lines(raw);
+  const HeadingRule is_heading = heading_rule(lines, options.chapter_heading, markdown);
 
   work::Book book;
   book.title = file.stem().string();
   std::string section;
   std::string title;
   std::size_t title_line = 0;
-  bool in_fence = false;
+  markdown::FenceTracker fences;
   auto flush = [&] {
     const bool blank = section.find_first_not_of(" \t\r\n") == std::string::npos;
     if (blank && title.empty()) return;  // nothing before the first heading
@@ -157,14 +176,13 @@ work::Book read_single_file(const fs::path& file, const BookOptions& options) {
     book.chapters.push_back(std::move(chapter));
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string& line = lines[i];
-    if (markdown && (line.rfind("```", 0) == 0 || line.rfind("~~~", 0) == 0)) in_fence = !in_fence;
-    if (!in_fence && std::regex_match(line, rule)) {
+    const std::string_view line = lines[i];
+    const bool code = markdown && fences.in_code(line);
+    if (!code && is_heading(line)) {
       flush();
-      section.clear();
       title = heading_title(line);
       title_line = i + 1;
-      section = line + "\n\n";  // the heading reads as a paragraph of its own
+      section = std::string(line) + "\n\n";  // the heading reads as a paragraph of its own
       continue;
     }
     section += line;

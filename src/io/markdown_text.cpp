@@ -1,87 +1,81 @@
-#include <regex>
 #include <string>
 
+#include "markdown_syntax.h"
 #include "mpibatch/io/book_reader.h"
 
 namespace mpibatch::io {
 namespace {
 
-struct Patterns {
-  static std::regex make(const char* source) {
-    return std::regex(source, std::regex::ECMAScript | std::regex::optimize);
-  }
-  std::regex image = make(R"(!\[([^\]]*)\]\([^)]*\))");
-  std::regex link = make(R"(\[([^\]]*)\]\([^)]*\))");
-  std::regex html_tag = make(R"(<[^>]+>)");
-  std::regex code = make(R"(`([^`]*)`)");
-  std::regex bold = make(R"((\*\*|__)(\S(?:.*?\S)?)\1)");
-  std::regex emphasis = make(R"((^|[^\w*])[*_](\S(?:.*?\S)?)[*_](?=$|[^\w*]))");
-  std::regex fence = make(R"(^\s*(```|~~~))");
-  std::regex rule = make(R"(^\s*([-*_]\s*){3,}$)");
-  std::regex heading = make(R"(^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$)");
-  std::regex quote = make(R"(^\s*>\s?)");
-  std::regex list_marker = make(R"(^\s*([-*+]|\d+[.)])\s+)");
-};
+using markdown::trim;
 
-const Patterns& patterns() {
-  static const Patterns p;
-  return p;
+/// "---", "***", "_ _ _": a thematic break.
+bool is_rule(std::string_view line) {
+  const char c = line.empty() ? '\0' : line.front();
+  if (c != '-' && c != '*' && c != '_') return false;
+  std::size_t count = 0;
+  for (char x : line) {
+    if (x == c) {
+      ++count;
+    } else if (x != ' ' && x != '\t') {
+      return false;
+    }
+  }
+  return count >= 3;
 }
 
-std::string clean_inline(std::string line) {
-  const Patterns& p = patterns();
-  line = std::regex_replace(line, p.image, "$1");
-  line = std::regex_replace(line, p.link, "$1");
-  line = std::regex_replace(line, p.html_tag, "");
-  line = std::regex_replace(line, p.code, "$1");
-  line = std::regex_replace(line, p.bold, "$2");
-  line = std::regex_replace(line, p.emphasis, "$1$2");
-  return line;
+/// Length of a list marker at the start of `line` ("- ", "* ", "+ ", "12. ", "3) "), or 0.
+/// Numbered markers count only where a list may start (CommonMark: a paragraph's hard-wrapped
+/// line "1945. Everyone..." is prose).
+std::size_t list_marker_length(std::string_view line, bool may_number) {
+  std::size_t i = 0;
+  if (!line.empty() && (line[0] == '-' || line[0] == '*' || line[0] == '+')) {
+    i = 1;
+  } else if (may_number) {
+    while (i < line.size() && i < 9 && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i == 0 || i >= line.size() || (line[i] != '.' && line[i] != ')')) return 0;
+    ++i;
+  }
+  if (i == 0 || i >= line.size() || (line[i] != ' ' && line[i] != '\t')) return 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i;
 }
 
 }  // namespace
 
-std::string markdown_to_text(const std::string& markdown) {
-  const Patterns& p = patterns();
+std::string markdown_to_text(const std::string& source) {
   std::string out;
-  bool in_fence = false;
+  markdown::FenceTracker fences;
   bool in_comment = false;
-  std::size_t pos = 0;
-  while (pos <= markdown.size()) {
-    std::size_t eol = markdown.find('\n', pos);
-    if (eol == std::string::npos) eol = markdown.size();
-    std::string line = markdown.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-
+  bool list_may_start = true;  // after a blank line, a heading or a list item
+  for (std::string_view line : markdown::split_lines(source)) {
     if (in_comment) {
-      in_comment = line.find("-->") == std::string::npos;
+      in_comment = line.find("-->") == std::string_view::npos;
       continue;
     }
-    if (line.rfind("<!--", 0) == 0) {
-      in_comment = line.find("-->") == std::string::npos;
+    if (fences.in_code(line)) {  // code is not read aloud; it separates paragraphs
+      out += '\n';
+      list_may_start = true;
       continue;
     }
-    if (std::regex_search(line, p.fence)) {
-      in_fence = !in_fence;
+    std::string_view text = trim(line);
+    if (text.rfind("<!--", 0) == 0) {
+      in_comment = text.find("-->") == std::string_view::npos;
       continue;
     }
-    if (in_fence) continue;
-    if (std::regex_match(line, p.rule)) {
-      out += "\n\n";
+    std::string title;
+    if (text.empty() || is_rule(text) || markdown::heading_level(line, &title) > 0) {
+      out += title.empty() ? "\n" : "\n\n" + title + "\n\n";  // a heading is its own paragraph
+      list_may_start = true;
       continue;
     }
-    std::smatch m;
-    if (std::regex_match(line, m, p.heading)) {
-      out += "\n\n" + clean_inline(m[1].str()) + "\n\n";  // a heading is a paragraph of its own
-      continue;
-    }
-    line = std::regex_replace(line, p.quote, "");
-    if (std::regex_search(line, p.list_marker)) {
-      line = std::regex_replace(line, p.list_marker, "");
+    while (!text.empty() && text.front() == '>') text = trim(text.substr(1));  // block quote
+    const std::size_t marker = list_marker_length(text, list_may_start);
+    if (marker > 0) {
+      text.remove_prefix(marker);
       out += "\n\n";  // each list item reads as a paragraph of its own
     }
-    out += clean_inline(line);
+    list_may_start = marker > 0;
+    out += markdown::strip_inline(text);
     out += '\n';
   }
   return out;
