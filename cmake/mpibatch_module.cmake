@@ -11,10 +11,6 @@ target_compile_options(mpibatch_warnings INTERFACE
 function(mpibatch_module name)
   cmake_parse_arguments(ARG "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
-  if(NOT sources)  # a module still being written
-    set(sources ${CMAKE_CURRENT_BINARY_DIR}/empty_module.cpp)
-    file(WRITE ${sources} "")
-  endif()
   add_library(mpibatch_${name} STATIC ${sources})
   add_library(mpibatch::${name} ALIAS mpibatch_${name})
   target_include_directories(mpibatch_${name}

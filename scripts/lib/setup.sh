@@ -29,10 +29,10 @@ install_packages() {
 
 # Configures (first time only) and builds the given targets (default: everything).
 build() {
-  if [ ! -f "$BUILD/build.ninja" ]; then
+  if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     say "configuring in $BUILD"
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  fi
+  fi  # an existing build folder keeps its generator
   say "building ${*:-everything}"
   cmake --build "$BUILD" --parallel "$(nproc)" ${1:+--target "$@"}
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/program_options.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "logging.h"
@@ -119,6 +120,15 @@ Command make_model_spec(MakeModelArgs& a) {
   return c;
 }
 
+/// This process's rank as the launcher set it (Open MPI, Slurm, MPICH/PMI), before MPI is up;
+/// 0 when not launched as part of a job.
+int launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {
+    if (const char* value = std::getenv(name)) return std::atoi(value);
+  }
+  return 0;
+}
+
 void print_help(const Command& c, std::ostream& out) {
   out << "usage: " << c.usage << "\n\n" << c.options << "\n";
 }
@@ -198,8 +208,9 @@ int main(int argc, char** argv) {
     }
     return dispatch(all[0], std::vector<std::string>(all.begin() + 1, all.end()));
   } catch (const std::exception& e) {
-    // Errors before or outside an MPI run (usage, inspect, make-model): one line each.
-    std::cerr << "mpibatch: error: " << e.what() << "\n";
+    // Errors before or outside an MPI run (usage, inspect, make-model): one line, printed by
+    // the first rank only when a launcher started several copies.
+    if (launcher_rank() == 0) std::cerr << "mpibatch: error: " << e.what() << "\n";
     return static_cast<int>(exit_code_of(e));
   }
 }

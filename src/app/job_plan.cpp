@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "mpibatch/error.h"
 #include "mpibatch/io/book_reader.h"
@@ -89,48 +90,26 @@ JobPlan plan_job(const config::JobConfig& config) {
   return plan;
 }
 
-std::vector<pipeline::ItemResult> load_reusable_results(const std::string& path,
-                                                        const JobPlan& plan,
-                                                        std::uint32_t* attempt) {
+pipeline::ReusedResults load_reusable_results(const std::string& path, const JobPlan& plan,
+                                              std::uint32_t* attempt) {
   if (!std::filesystem::exists(path)) {
     throw InputError("--resume: no result file '" + path +
                      "' to resume from (an interrupted run leaves only '" + path +
                      ".partial', which cannot be resumed yet); run without --resume");
   }
-  const io::ResultReader earlier(path);
-  const io::RunInfo info = earlier.info();
+  auto earlier = std::make_shared<io::ResultReader>(path);
+  const io::RunInfo info = earlier->info();
   if (info.job_hash != plan.job_hash) {
-    throw InputError("--resume: '" + path +
-                     "' was made by a different job (book, model or "
+    throw InputError("--resume: '" + path + "' was made by a different job (book, model or "
                      "splitting changed); remove it or choose another --output");
   }
   *attempt = info.attempt;
-  const std::vector<io::ItemRecord> items = earlier.items();
-  std::vector<pipeline::ItemResult> reusable;
-  for (const io::ChapterRecord& chapter : earlier.chapters()) {
-    if (chapter.items == 0) continue;
-    io::ChapterOutput output;
-    bool loaded = false;
-    for (std::uint32_t k = 0; k < chapter.items; ++k) {
-      const io::ItemRecord& record = items.at(chapter.first_item + k);
-      if (record.status != io::ItemStatus::kOk) continue;
-      if (!loaded) {
-        output = earlier.chapter_output(chapter.index);
-        loaded = true;
-      }
-      std::size_t width = 1;
-      for (auto d : output.feature_shape) width *= static_cast<std::size_t>(d);
-      pipeline::ItemResult result;
-      result.record = record;
-      result.output.length = output.offsets[k + 1] - output.offsets[k];
-      result.output.feature_shape = output.feature_shape;
-      result.output.values.assign(
-          output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k] * width),
-          output.values.begin() + static_cast<std::ptrdiff_t>(output.offsets[k + 1] * width));
-      reusable.push_back(std::move(result));
-    }
+  pipeline::ReusedResults reused;
+  for (io::ItemRecord& record : earlier->items()) {
+    if (record.status == io::ItemStatus::kOk) reused.records.push_back(std::move(record));
   }
-  return reusable;
+  reused.load_chapter = [earlier](std::uint32_t chapter) { return earlier->chapter_output(chapter); };
+  return reused;
 }
 
 }  // namespace mpibatch::app

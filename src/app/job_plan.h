@@ -23,11 +23,11 @@ struct JobPlan {
 /// unreadable book or one without any text.
 JobPlan plan_job(const config::JobConfig& config);
 
-/// Results of the ok items of the earlier run's file at `path` (the job's output.path),
-/// checked to be from the same job; returns the earlier run's attempt number in `attempt`.
-/// Throws InputError when there is no such file or it belongs to another job.
-std::vector<pipeline::ItemResult> load_reusable_results(const std::string& path,
-                                                        const JobPlan& plan,
-                                                        std::uint32_t* attempt);
+/// The ok items of the earlier run's file at `path` (the job's output.path), checked to be
+/// from the same job, with a loader for their outputs chapter by chapter (the file stays open
+/// for it); the earlier run's attempt number goes to `attempt`. Throws InputError when there
+/// is no such file or it belongs to another job.
+pipeline::ReusedResults load_reusable_results(const std::string& path, const JobPlan& plan,
+                                              std::uint32_t* attempt);
 
 }  // namespace mpibatch::app

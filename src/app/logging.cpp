@@ -16,11 +16,6 @@ std::string pattern_for(const LogSetup& setup) {
   return fmt::format("[%H:%M:%S.%e] [rank {}/{} {}] [%l] %v", setup.rank, setup.size, setup.host);
 }
 
-std::string& current_pattern() {
-  static std::string pattern;
-  return pattern;
-}
-
 }  // namespace
 
 void setup_logging(const LogSetup& setup) {
@@ -30,8 +25,7 @@ void setup_logging(const LogSetup& setup) {
                     : (setup.rank <= 0 ? spdlog::level::info : spdlog::level::warn);
   console->set_level(level);
   auto logger = std::make_shared<spdlog::logger>("mpibatch", console);
-  current_pattern() = pattern_for(setup);
-  logger->set_pattern(current_pattern());
+  logger->set_pattern(pattern_for(setup));
   logger->set_level(level);
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);

@@ -28,13 +28,13 @@ int run_command(const RunArgs& args) {
   } catch (const std::exception& e) {
     // One rank failed on its own: the others may be blocked waiting for it.
     const int code = static_cast<int>(exit_code_of(e));
-    spdlog::error("{}", e.what());
-    if (comm.size() > 1) {
-      spdlog::error("ending the job on all {} ranks (exit code {})", comm.size(), code);
-      spdlog::default_logger()->flush();
-      comm.abort(code);
+    if (comm.size() == 1) {
+      spdlog::error("{}", e.what());
+      return code;
     }
-    return code;
+    spdlog::error("{} (ending the job on all {} ranks, exit code {})", e.what(), comm.size(), code);
+    spdlog::default_logger()->flush();
+    comm.abort(code);
   }
 }
 

@@ -11,7 +11,6 @@
 #include "mpibatch/config/config_loader.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
-#include "mpibatch/sched/static_policy.h"
 #include "mpibatch/version.h"
 
 namespace mpibatch::app {
@@ -137,9 +136,9 @@ void RunJob::prepare_work() {
       std::uint32_t earlier = 0;
       plan_.work.reused = load_reusable_results(config_.output.path, plan_, &earlier);
       attempt_ = earlier + 1;
-      spdlog::info("resuming '{}': {} of {} items kept, {} to run", config_.output.path,
-                   plan_.work.reused.size(), plan_.work.items.size(),
-                   plan_.work.items.size() - plan_.work.reused.size());
+      const std::size_t kept = plan_.work.reused.records.size();
+      spdlog::info("resuming '{}': {} of {} items kept, {} to run", config_.output.path, kept,
+                   plan_.work.items.size(), plan_.work.items.size() - kept);
     }
     io::H5WriterOptions options;
     options.compression = config_.output.compression;
@@ -164,16 +163,17 @@ void RunJob::load_model() {
 
 int RunJob::dry_run() {
   if (root()) {
-    std::vector<double> costs;
-    for (const auto& item : plan_.work.items) costs.push_back(std::max<double>(item.chars, 1));
-    const auto starts = sched::balanced_block_starts(costs, comm_.size());
-    spdlog::info("dry run: {} policy would give:", config_.runtime.schedule);
-    for (int r = 0; r < comm_.size(); ++r) {
-      double chars = 0;
-      for (auto i = starts[r]; i < starts[r + 1]; ++i) chars += costs[i];
-      spdlog::info("  rank {}: items {}..{} ({} items, {:.0f} chars)", r, starts[r],
-                   starts[r + 1] == starts[r] ? starts[r] : starts[r + 1] - 1,
-                   starts[r + 1] - starts[r], chars);
+    const auto shares = pipeline::assign_items(plan_.work, config_.runtime.schedule, comm_.size());
+    spdlog::info("dry run: the {} policy gives {} of {} items to run ({} kept from before):",
+                 config_.runtime.schedule, plan_.work.items.size() - plan_.work.reused.records.size(),
+                 plan_.work.items.size(), plan_.work.reused.records.size());
+    for (std::size_t r = 0; r < shares.size(); ++r) {
+      std::uint64_t chars = 0;
+      for (std::size_t i : shares[r]) chars += plan_.work.items[i].chars;
+      spdlog::info("  rank {}: {} items, {} chars{}", r, shares[r].size(), chars,
+                   shares[r].empty() ? ""
+                                     : fmt::format(" (items {}..{})", shares[r].front(),
+                                                   shares[r].back()));
     }
     spdlog::info("dry run: nothing computed, nothing written (output would be '{}')",
                  config_.output.path);
@@ -200,36 +200,50 @@ int RunJob::execute() {
   options.schedule = config_.runtime.schedule;
   options.batch_size = config_.model.batch_size;
   options.attempt = comm_.all_reduce_max(static_cast<int>(attempt_));  // known on rank 0
+  options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
   const pipeline::PipelineResult result =
       pipeline::run_pipeline(context, plan_.work, writer_.get(), options, self);
 
-  int code = 0;
-  if (root()) {
-    code = static_cast<int>(result.failed ? ExitCode::kItemsFailed : ExitCode::kOk);
-    io::RunInfo info;
-    info.tool_version = kVersion;
-    info.git_revision = kGitRevision;
-    info.job_name = config_.job.name;
-    info.job_kind = config_.job.kind;
-    info.config_yaml = config_.effective_yaml;
-    info.job_hash = plan_.job_hash;
-    info.world_size = comm_.size();
-    info.schedule = config_.runtime.schedule;
-    info.start_time = start_time_;
-    info.end_time = timing::utc_timestamp();
-    info.exit_status = code;
-    info.torch_version = device::torch_version();
-    info.mpi_version = comm_.library_version();
-    info.output_units = config_.model.output_units;
-    info.sample_rate = config_.model.sample_rate;
-    info.attempt = attempt_;
-    writer_->commit(info, result.chapters, result.ranks, result.items);
-    const double wall = timer_.elapsed();
-    spdlog::info("done: {} items, {} failed, in {:.1f} s ({:.1f} items/s); results in {}",
-                 result.items.size(), result.failed, wall,
-                 static_cast<double>(result.items.size()) / wall, config_.output.path);
-  }
+  // Rank 0 decides: any item not ok (failed, or skipped) means exit code 1.
+  const bool all_ok = std::all_of(result.items.begin(), result.items.end(), [](const auto& item) {
+    return item.status == io::ItemStatus::kOk;
+  });
+  const int code = static_cast<int>(all_ok ? ExitCode::kOk : ExitCode::kItemsFailed);
+  run_on_all(comm_, [&] {  // a failed commit (disk full, ...) is one message and exit 3
+    if (root()) commit(result, code);
+  });
   return comm_.all_reduce_max(code);
+}
+
+void RunJob::commit(const pipeline::PipelineResult& result, int code) {
+  io::RunInfo info;
+  info.tool_version = kVersion;
+  info.git_revision = kGitRevision;
+  info.job_name = config_.job.name;
+  info.job_kind = config_.job.kind;
+  info.config_yaml = config_.effective_yaml;
+  info.job_hash = plan_.job_hash;
+  info.world_size = comm_.size();
+  info.schedule = config_.runtime.schedule;
+  info.start_time = start_time_;
+  info.end_time = timing::utc_timestamp();
+  info.exit_status = code;
+  info.torch_version = device::torch_version();
+  info.mpi_version = comm_.library_version();
+  info.output_units = config_.model.output_units;
+  info.sample_rate = config_.model.sample_rate;
+  info.attempt = attempt_;
+  writer_->commit(info, result.chapters, result.ranks, result.items);
+  const double wall = timer_.elapsed();
+  const std::size_t computed = result.items.size() - plan_.work.reused.records.size();
+  const auto skipped = std::count_if(result.items.begin(), result.items.end(), [](const auto& item) {
+    return item.status == io::ItemStatus::kSkipped;
+  });
+  spdlog::info(
+      "done: {} items ({} computed, {} failed, {} skipped) in {:.1f} s ({:.1f} items/s); "
+      "results in {}",
+      result.items.size(), computed, result.failed, skipped, wall,
+      static_cast<double>(computed) / wall, config_.output.path);
 }
 
 }  // namespace mpibatch::app

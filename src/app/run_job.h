@@ -16,6 +16,7 @@
 #include "mpibatch/io/h5_result_writer.h"
 #include "mpibatch/model/encoder.h"
 #include "mpibatch/model/model_runner.h"
+#include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/timing/phase_timer.h"
 #include "run_command.h"
 
@@ -37,6 +38,8 @@ class RunJob {
   void load_model();
   int dry_run();
   int execute();
+  /// Rank 0: root attributes, tables, rename to the final name.
+  void commit(const pipeline::PipelineResult& result, int code);
   bool root() const { return comm_.rank() == 0; }
 
   comm::Communicator& comm_;

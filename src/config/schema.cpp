@@ -65,6 +65,8 @@ std::vector<KeySpec> make_schema() {
           thread_count()),
       row("runtime.interop_threads", &C::runtime, &RuntimeSection::interop_threads, positive_int()),
       row("runtime.log_dir", &C::runtime, &RuntimeSection::log_dir, path()),
+      row("runtime.max_consecutive_failures", &C::runtime,
+          &RuntimeSection::max_consecutive_failures, int_in_range(0, 1000000)),
 
       row("output.path", &C::output, &OutputSection::path, path()),
       row("output.overwrite", &C::output, &OutputSection::overwrite, boolean()),

@@ -15,6 +15,7 @@ BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, doubl
     : ctx_(ctx),
       batch_size_(std::max(options.batch_size, 1)),
       attempt_(options.attempt),
+      max_failures_in_a_row_(options.max_consecutive_failures),
       epoch_(epoch) {}
 
 void BatchWorker::run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
@@ -62,9 +63,13 @@ std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::Wor
     runnable_ids.push_back(std::move(ids));
   }
 
-  // Compute.
+  // Compute, unless the model has failed too often in a row on this rank.
   ctx_.timer.enter(Phase::kCompute);
-  if (!runnable.empty()) forward(runnable, runnable_ids);
+  if (stopped()) {
+    for (ItemResult* r : runnable) skip(r->record);
+  } else if (!runnable.empty()) {
+    forward(runnable, runnable_ids);
+  }
 
   const double end = clock.now() - epoch_;
   for (ItemResult& r : results) {
@@ -84,34 +89,64 @@ void BatchWorker::forward(std::vector<ItemResult*>& results,
   std::vector<const model::TokenIds*> inputs;
   inputs.reserve(ids.size());
   for (const auto& v : ids) inputs.push_back(&v);
+  const double tokens = std::accumulate(ids.begin(), ids.end(), 0.0,
+                                        [](double s, const auto& v) { return s + v.size(); });
+  // Each item's share of a call's time by tokens, also of a call that failed.
+  auto charge = [&](double seconds) {
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      results[k]->record.compute_s += seconds * static_cast<double>(ids[k].size()) / tokens;
+    }
+  };
   const double t0 = clock.now();
   try {
     std::vector<model::ItemOutput> outputs = ctx_.runner.run(inputs);
-    const double seconds = clock.now() - t0;
-    const double tokens = std::accumulate(ids.begin(), ids.end(), 0.0,
-                                          [](double s, const auto& v) { return s + v.size(); });
+    charge(clock.now() - t0);
     for (std::size_t k = 0; k < results.size(); ++k) {
       results[k]->output = std::move(outputs[k]);
       results[k]->record.output_length = results[k]->output.length;
-      results[k]->record.compute_s = seconds * static_cast<double>(ids[k].size()) / tokens;
     }
+    failures_in_a_row_ = 0;
   } catch (const ModelError& e) {
+    charge(clock.now() - t0);
     if (results.size() == 1) {
-      results[0]->record.status = io::ItemStatus::kFailed;
-      results[0]->record.error = e.what();
-      results[0]->record.compute_s = clock.now() - t0;
-      spdlog::warn("item {} (chapter {}, #{}) failed: {}", results[0]->record.id,
-                   results[0]->record.chapter, results[0]->record.index, e.what());
+      io::ItemRecord& rec = results[0]->record;
+      rec.status = io::ItemStatus::kFailed;
+      rec.error = e.what();
+      last_error_ = e.what();
+      ++failures_in_a_row_;
+      spdlog::warn("item {} (chapter {}, #{}) failed: {}", rec.id, rec.chapter, rec.index, e.what());
       return;
     }
     // NOTE [batch retry]: one bad item must not fail its batch-mates; retry one by one.
     spdlog::info("batch {} failed ({}); retrying its {} items one by one", batch_number_, e.what(),
                  results.size());
     for (std::size_t k = 0; k < results.size(); ++k) {
+      if (stopped()) {
+        skip(results[k]->record);
+        continue;
+      }
       std::vector<ItemResult*> single = {results[k]};
       forward(single, {ids[k]});
     }
   }
+}
+
+bool BatchWorker::stopped() const {
+  return max_failures_in_a_row_ > 0 && failures_in_a_row_ >= max_failures_in_a_row_;
+}
+
+void BatchWorker::skip(io::ItemRecord& record) {
+  if (!announced_stop_) {
+    announced_stop_ = true;
+    spdlog::warn(
+        "rank {}: the model failed on {} items in a row (last: {}); skipping this rank's "
+        "remaining items (runtime.max_consecutive_failures); fix the model and run with --resume",
+        ctx_.comm.rank(), failures_in_a_row_, last_error_);
+  }
+  record.status = io::ItemStatus::kSkipped;
+  record.error = "not run: the model failed on " + std::to_string(failures_in_a_row_) +
+                 " items in a row on rank " + std::to_string(ctx_.comm.rank()) +
+                 " (last error: " + last_error_ + ")";
 }
 
 }  // namespace mpibatch::pipeline

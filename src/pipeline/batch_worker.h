@@ -1,5 +1,10 @@
 #pragma once
 /// \file BatchWorker: one rank's items through the model, batch by batch.
+///
+/// A batch whose model call fails is retried item by item (NOTE [batch retry]). When the
+/// model has failed on max_consecutive_failures items in a row, the rank stops calling it:
+/// its remaining items are recorded as skipped with the reason, so the job still ends with
+/// every item accounted for, a result file and exit code 1, and --resume can run them later.
 
 #include <functional>
 #include <vector>
@@ -29,11 +34,19 @@ class BatchWorker {
   std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);
   /// Forward pass over `results` (encoded, status ok); fills outputs and compute shares.
   void forward(std::vector<ItemResult*>& results, const std::vector<model::TokenIds>& ids);
+  /// True once the model failed max_consecutive_failures items in a row.
+  bool stopped() const;
+  /// Records an item as not run because of stopped().
+  void skip(io::ItemRecord& record);
 
   RankContext& ctx_;
   int batch_size_;
   std::uint32_t attempt_;
+  int max_failures_in_a_row_;
   double epoch_;
+  int failures_in_a_row_ = 0;
+  std::string last_error_;
+  bool announced_stop_ = false;
   std::int32_t batch_number_ = 0;
   std::uint64_t done_ = 0;
   std::uint64_t failed_ = 0;

@@ -2,7 +2,10 @@
 /// \file ChapterAssembler (rank 0): item results in any order -> complete chapters -> writer.
 ///
 /// Holds the outputs of unfinished chapters only; a chapter is written and freed as soon as
-/// its last item arrives. Exactly once: a second result for an item is dropped and logged.
+/// its last item arrives. Reused items (--resume) arrive first, as rows only; their outputs
+/// are loaded from the earlier run when their chapter is written. Exactly once: a second
+/// result for an item is dropped and logged; a result that does not fit the plan is a
+/// CommError naming the item and rank.
 
 #include <cstdint>
 #include <vector>
@@ -14,9 +17,11 @@ namespace mpibatch::pipeline {
 
 class ChapterAssembler {
  public:
-  /// Writes the empty chapters at once.
+  /// Takes the reused rows and writes the chapters that are complete at once (empty ones, and
+  /// those entirely reused). `reused` must outlive the assembler.
   ChapterAssembler(std::vector<io::ChapterRecord> chapters, std::uint64_t total_items,
-                   io::ResultWriter& writer, timing::PhaseTimer& timer);
+                   const ReusedResults& reused, io::ResultWriter& writer,
+                   timing::PhaseTimer& timer);
 
   /// Takes one item's result; writes its chapter if that completes it. Returns false for a
   /// duplicate (dropped).
@@ -33,8 +38,13 @@ class ChapterAssembler {
  private:
   struct Pending {
     std::vector<model::ItemOutput> outputs;  ///< by index within the chapter
+    std::vector<bool> reused;                ///< by index: output comes from the earlier run
     std::uint32_t arrived = 0;
   };
+  /// Checks that `record` belongs to the plan and was not seen; returns false for a duplicate.
+  bool accept(const io::ItemRecord& record);
+  Pending& pending_for(std::uint32_t chapter);
+  void arrived(std::uint32_t chapter);
   void write(std::uint32_t chapter);
 
   std::vector<io::ChapterRecord> chapters_;
@@ -43,6 +53,7 @@ class ChapterAssembler {
   std::vector<bool> seen_;
   std::uint64_t received_ = 0;
   std::uint64_t failed_ = 0;
+  const ReusedResults& reused_;
   io::ResultWriter& writer_;
   timing::PhaseTimer& timer_;
 };

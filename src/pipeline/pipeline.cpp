@@ -16,32 +16,42 @@ using timing::Phase;
 /// Bytes of results a worker may have in flight before it waits for rank 0 to take them.
 constexpr std::size_t kMaxBytesInFlight = 256u << 20;
 
-/// Rank 0: every rank's share of the items to compute, as scatter parts.
+/// Rank 0: every rank's share of the items, as scatter parts.
 std::vector<comm::Bytes> plan_shares(const WorkPlan& plan, const std::string& schedule, int ranks) {
-  std::vector<bool> reused(plan.items.size(), false);
-  for (const ItemResult& r : plan.reused) reused[r.record.id] = true;
-  std::vector<const work::WorkItem*> todo;
-  for (const auto& item : plan.items) {
-    if (!reused[item.id]) todo.push_back(&item);
-  }
-  std::vector<double> costs;
-  costs.reserve(todo.size());
-  for (const auto* item : todo)
-    costs.push_back(static_cast<double>(std::max<std::uint32_t>(item->chars, 1)));
-
-  const auto policy = sched::make_policy(schedule);
-  if (!policy->is_static()) throw Error("policy '" + schedule + "' needs the dynamic dispatcher");
-  policy->start(costs, ranks);
-  std::vector<comm::Bytes> parts(static_cast<std::size_t>(ranks));
-  for (int r = 0; r < ranks; ++r) {
+  std::vector<comm::Bytes> parts;
+  for (const auto& indices : assign_items(plan, schedule, ranks)) {
     std::vector<work::WorkItem> share;
-    for (sched::ItemIndex i : policy->next(r, 0.0)) share.push_back(*todo[i]);
-    parts[static_cast<std::size_t>(r)] = wire::pack(share);
+    share.reserve(indices.size());
+    for (std::size_t i : indices) share.push_back(plan.items[i]);
+    parts.push_back(wire::pack(share));
   }
   return parts;
 }
 
 }  // namespace
+
+std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan, const std::string& schedule,
+                                                   int ranks) {
+  std::vector<bool> reused(plan.items.size(), false);
+  for (const io::ItemRecord& r : plan.reused.records) reused.at(r.id) = true;
+  std::vector<std::size_t> todo;
+  std::vector<double> costs;
+  for (const auto& item : plan.items) {
+    if (reused[item.id]) continue;
+    todo.push_back(item.id);
+    costs.push_back(static_cast<double>(std::max<std::uint32_t>(item.chars, 1)));
+  }
+  const auto policy = sched::make_policy(schedule);
+  if (!policy->is_static()) throw Error("policy '" + schedule + "' needs the dynamic dispatcher");
+  policy->start(costs, ranks);
+  std::vector<std::vector<std::size_t>> shares(static_cast<std::size_t>(ranks));
+  for (int r = 0; r < ranks; ++r) {
+    for (sched::ItemIndex i : policy->next(r, 0.0)) {
+      shares[static_cast<std::size_t>(r)].push_back(todo[i]);
+    }
+  }
+  return shares;
+}
 
 WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> items) {
   WorkPlan plan;
@@ -80,29 +90,27 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   const double epoch = clock.now();
 
   // 3. Compute; results stream to rank 0, which assembles and writes chapters as they complete.
+  // Rank 0's own bookkeeping between batches counts as comm (and its writes as write).
   std::unique_ptr<ChapterAssembler> assembler;
   std::unique_ptr<Progress> progress;
+  const std::uint64_t reused = plan.reused.records.size();
   if (root) {
-    assembler =
-        std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), *writer, timer);
-    for (ItemResult r : plan.reused) assembler->add(std::move(r));
-    progress = std::make_unique<Progress>(plan.items.size(), clock, options.progress_interval_s);
+    assembler = std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), plan.reused,
+                                                   *writer, timer);
+    progress = std::make_unique<Progress>(plan.items.size() - reused, clock,
+                                          options.progress_interval_s);
   }
-  auto take = [&](comm::Message&& message) {
-    timing::ScopedPhase phase(timer, Phase::kComm);
-    for (ItemResult& r : wire::unpack<std::vector<ItemResult>>(message.data, "results")) {
-      assembler->add(std::move(r));
-    }
-    progress->update(assembler->received(), assembler->failed());
+  auto take = [&](std::vector<ItemResult>&& results) {
+    for (ItemResult& r : results) assembler->add(std::move(r));
+    progress->update(assembler->received() - reused, assembler->failed());
   };
   std::size_t in_flight = 0;
   auto deliver = [&](std::vector<ItemResult>&& results) {
+    timing::ScopedPhase phase(timer, Phase::kComm);
     if (root) {
-      for (ItemResult& r : results) assembler->add(std::move(r));
-      progress->update(assembler->received(), assembler->failed());
+      take(std::move(results));
       return;
     }
-    timing::ScopedPhase phase(timer, Phase::kComm);
     comm::Bytes bytes = wire::pack(results);
     in_flight += bytes.size();
     comm.send(0, wire::kTagResults, std::move(bytes));
@@ -113,7 +121,10 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   };
   auto between = [&] {
     if (!root) return;
-    while (auto message = comm.try_receive(wire::kTagResults)) take(std::move(*message));
+    timing::ScopedPhase phase(timer, Phase::kComm);
+    while (auto message = comm.try_receive(wire::kTagResults)) {
+      take(wire::unpack<std::vector<ItemResult>>(message->data, "results"));
+    }
   };
   BatchWorker worker(ctx, options, epoch);
   worker.run(mine, deliver, between);
@@ -127,9 +138,10 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
     while (!assembler->complete()) {
       timer.enter(Phase::kWait);
       comm::Message message = comm.receive(wire::kTagResults);
-      take(std::move(message));
+      timer.enter(Phase::kComm);
+      take(wire::unpack<std::vector<ItemResult>>(message.data, "results"));
     }
-    progress->finish(assembler->received(), assembler->failed());
+    progress->finish(assembler->received() - reused, assembler->failed());
   } else {
     timer.enter(Phase::kComm);
     comm.wait_sends();

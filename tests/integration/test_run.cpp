@@ -162,6 +162,11 @@ TEST(Run, ResumeKeepsEveryOkItemAndComputesNothingAgain) {
     EXPECT_EQ(items[i].rank, first[i].rank);
   }
   for (const auto& row : file.ranks()) EXPECT_EQ(row.items, 0u);
+  const auto plan = run_job(2, job, "--resume --dry-run");
+  EXPECT_EQ(plan.exit_code, 0) << plan.output;
+  EXPECT_NE(plan.output.find("gives 0 of " + std::to_string(items.size()) + " items to run"),
+            std::string::npos)
+      << plan.output;
   for (const auto& chapter : file.chapters()) {
     expect_outputs_close(file.chapter_output(chapter.index),
                          mi::ResultReader(result_of(1)).chapter_output(chapter.index));

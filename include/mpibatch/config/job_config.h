@@ -41,6 +41,8 @@ struct RuntimeSection {
   int threads_per_rank = 0;                 ///< 0 = auto
   int interop_threads = 1;
   std::string log_dir;  ///< per-rank log files when set
+  /// A rank stops running its items after the model failed on this many in a row; 0 = never.
+  int max_consecutive_failures = 32;
 };
 
 struct OutputSection {

@@ -14,6 +14,7 @@
 /// propagates (the caller aborts the job).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,23 +39,39 @@ struct ItemResult {
   }
 };
 
+/// Results kept from an earlier run of the same job (--resume).
+struct ReusedResults {
+  std::vector<io::ItemRecord> records;  ///< its ok items; these are not computed again
+  /// The earlier run's outputs of one chapter (all its items, as in the earlier file). Called
+  /// once per chapter holding reused items, when that chapter is written, so that only
+  /// unfinished chapters are in memory. Throws InputError if they do not fit the records.
+  std::function<io::ChapterOutput(std::uint32_t chapter)> load_chapter;
+};
+
 /// What rank 0 knows about the job; empty on other ranks.
 struct WorkPlan {
   std::vector<work::WorkItem> items;        ///< reading order; items[i].id == i
   std::vector<io::ChapterRecord> chapters;  ///< reading order; items == 0 for empty chapters
-  /// Results kept from an earlier run (--resume); these items are not computed again.
-  std::vector<ItemResult> reused;
+  ReusedResults reused;
 };
 
 /// The plan for `book` split into `items` (work::split_book): chapter rows with title, source,
 /// first item and item count, in reading order.
 WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> items);
 
+/// The items each rank computes under `schedule`: for every rank, indices into plan.items,
+/// ascending; reused items are left out. The same call serves the run and --dry-run.
+std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan, const std::string& schedule,
+                                                   int ranks);
+
 struct PipelineOptions {
   std::string schedule = "static";
   int batch_size = 8;
   double progress_interval_s = 10.0;  ///< rank 0 logs progress at most this often
   std::uint32_t attempt = 0;          ///< recorded in every item computed by this run
+  /// A rank that sees the model fail on this many items in a row skips its remaining items
+  /// (recorded with the reason); 0 = never.
+  int max_consecutive_failures = 32;
 };
 
 /// A rank's collaborators for one run.

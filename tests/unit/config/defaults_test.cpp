@@ -33,6 +33,7 @@ TEST_F(ConfigTest, MinimalJobGetsEveryDefault) {
   EXPECT_EQ(config.runtime.threads_per_rank, 0);
   EXPECT_EQ(config.runtime.interop_threads, 1);
   EXPECT_EQ(config.runtime.log_dir, "");
+  EXPECT_EQ(config.runtime.max_consecutive_failures, 32);
   EXPECT_EQ(config.output.path, abs("demo.h5"));  // <job.name>.h5 in the working directory
   EXPECT_FALSE(config.output.overwrite);
   EXPECT_EQ(config.output.compression, 0);
@@ -67,6 +68,7 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  threads_per_rank: auto\n"
       "  interop_threads: 1\n"
       "  log_dir: \"\"\n"
+      "  max_consecutive_failures: 32\n"
       "output:\n"
       "  path: " +
       abs("demo.h5") +

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -68,7 +69,7 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
 
 /// Checks the run's results; `computed` items were computed in this run (the rest reused).
 void expect_complete_and_correct(const mp::WorkPlan& plan, const RunOutput& out, int ranks) {
-  const std::size_t computed = plan.items.size() - plan.reused.size();
+  const std::size_t computed = plan.items.size() - plan.reused.records.size();
   const mp::PipelineResult& root = out.results[0];
   ASSERT_EQ(root.items.size(), plan.items.size());
   for (std::size_t i = 0; i < root.items.size(); ++i) {
@@ -168,24 +169,44 @@ TEST(Pipeline, TwoDimensionalOutputsKeepTheirFeatureShape) {
             static_cast<std::size_t>(out.writer.outputs.at(0).offsets.back() * 3));
 }
 
-TEST(Pipeline, ReusedResultsAreNotComputedAgain) {
+TEST(Pipeline, ReusedResultsAreNotComputedAgainAndTheirOutputsAreLoadedPerChapter) {
   mp::WorkPlan plan = make_plan(3, 4);
   FakeModelRunner reference;
-  for (std::uint64_t id : {0u, 1u, 5u}) {
-    mp::ItemResult r;
-    r.record.id = id;
-    r.record.chapter = plan.items[id].chapter;
-    r.record.index = plan.items[id].index;
-    r.record.rank = 7;  // from an earlier run on more ranks
-    r.record.attempt = 0;
-    r.output = reference.expected(byte_ids(plan.items[id].text));
-    plan.reused.push_back(r);
+  const std::vector<std::uint64_t> kept = {0, 1, 5};
+  for (std::uint64_t id : kept) {
+    mio::ItemRecord r;
+    r.id = id;
+    r.chapter = plan.items[id].chapter;
+    r.index = plan.items[id].index;
+    r.rank = 7;  // from an earlier run on more ranks
+    r.output_length = reference.expected(byte_ids(plan.items[id].text)).length;
+    plan.reused.records.push_back(r);
   }
+  // The earlier file's chapter: kept items have their outputs, the others none.
+  std::vector<std::uint32_t> loads;
+  plan.reused.load_chapter = [&](std::uint32_t c) {
+    loads.push_back(c);
+    mio::ChapterOutput out;
+    out.offsets.push_back(0);
+    for (std::uint32_t k = 0; k < plan.chapters[c].items; ++k) {
+      const std::uint64_t id = plan.chapters[c].first_item + k;
+      std::int64_t rows = 0;
+      if (std::find(kept.begin(), kept.end(), id) != kept.end()) {
+        const auto e = reference.expected(byte_ids(plan.items[id].text));
+        out.values.insert(out.values.end(), e.values.begin(), e.values.end());
+        rows = e.length;
+      }
+      out.offsets.push_back(out.offsets.back() + rows);
+    }
+    return out;
+  };
   FakeWorld world(2);
   RunOutput out;
   run_on(world, plan, out);
   expect_complete_and_correct(plan, out, 2);
   EXPECT_EQ(out.results[0].items[5].rank, 7);
+  std::sort(loads.begin(), loads.end());
+  EXPECT_EQ(loads, (std::vector<std::uint32_t>{0, 2}));  // once per chapter with kept items
 }
 
 TEST(Pipeline, MoreRanksThanItems) {
@@ -222,4 +243,54 @@ TEST(Pipeline, ACrashOnOneRankEndsTheJobInsteadOfHanging) {
   });
   EXPECT_EQ(result.failed_rank, 2);
   EXPECT_NE(result.failure.find("fake crash"), std::string::npos) << result.summary();
+}
+
+TEST(Pipeline, AModelFailingOverAndOverStopsTheRankButTheJobEndsWithEveryItemAccountedFor) {
+  const mp::WorkPlan plan = make_plan(4, 8);
+  FakeWorld world(2);
+  RunOutput out;
+  out.results.resize(2);
+  std::vector<std::vector<std::size_t>> calls(2);
+  std::mutex mutex;
+  world.run([&](Communicator& comm) {
+    FakeModelRunner runner;
+    if (comm.rank() == 1) runner.fail_on_text = " ";  // every item has a space: all fail
+    const auto encoder = mpibatch::model::make_encoder("bytes");
+    mpibatch::timing::SteadyClock clock;
+    mpibatch::timing::PhaseTimer timer(clock);
+    mp::RankContext ctx{comm, runner, *encoder, timer};
+    mp::PipelineOptions options;
+    options.batch_size = 4;
+    options.max_consecutive_failures = 3;
+    const bool root = comm.rank() == 0;
+    auto result = mp::run_pipeline(ctx, root ? plan : mp::WorkPlan{}, root ? &out.writer : nullptr,
+                                   options, {});
+    std::lock_guard<std::mutex> lock(mutex);
+    calls[static_cast<std::size_t>(comm.rank())] = runner.batch_sizes();
+    out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
+  });
+  // Rank 1: one batch of 4, then items one by one until 3 failed in a row; no more calls.
+  EXPECT_EQ(calls[1], (std::vector<std::size_t>{4, 1, 1, 1}));
+  int failed = 0, skipped = 0;
+  for (const auto& item : out.results[0].items) {
+    if (item.rank == 0) EXPECT_EQ(item.status, mio::ItemStatus::kOk);
+    if (item.status == mio::ItemStatus::kFailed) ++failed;
+    if (item.status == mio::ItemStatus::kSkipped) {
+      ++skipped;
+      EXPECT_NE(item.error.find("the model failed on 3 items in a row on rank 1"), std::string::npos)
+          << item.error;
+    }
+    if (item.rank == 1 && item.status == mio::ItemStatus::kFailed) EXPECT_GT(item.compute_s, 0.0);
+  }
+  EXPECT_EQ(failed, 3);
+  EXPECT_GT(skipped, 0);
+  EXPECT_EQ(out.results[0].items.size(), plan.items.size());
+}
+
+TEST(Pipeline, AResultThatDoesNotFitThePlanIsAnErrorNotAnOverflow) {
+  mp::WorkPlan plan = make_plan(2, 3);
+  plan.chapters[0].items = 1;  // rank results for chapter 0 now point past its rows
+  FakeWorld world(1);
+  RunOutput out;
+  EXPECT_THROW(run_on(world, plan, out), mpibatch::CommError);
 }
