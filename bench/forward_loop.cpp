@@ -41,8 +41,8 @@ namespace model = mpibatch::model;
 struct Options {
   std::string model;
   std::string book;
-  int batch_size = 8;    // model.batch_size default
-  int max_chars = 400;   // input.max_chars default
+  int batch_size = 8;   // model.batch_size default
+  int max_chars = 400;  // input.max_chars default
   int threads = 1;
   std::string split = "sentence";
 };

@@ -100,7 +100,8 @@ pipeline::ReusedResults load_reusable_results(const std::string& path, const Job
   auto earlier = std::make_shared<io::ResultReader>(path);
   const io::RunInfo info = earlier->info();
   if (info.job_hash != plan.job_hash) {
-    throw InputError("--resume: '" + path + "' was made by a different job (book, model or "
+    throw InputError("--resume: '" + path +
+                     "' was made by a different job (book, model or "
                      "splitting changed); remove it or choose another --output");
   }
   *attempt = info.attempt;
@@ -108,7 +109,9 @@ pipeline::ReusedResults load_reusable_results(const std::string& path, const Job
   for (io::ItemRecord& record : earlier->items()) {
     if (record.status == io::ItemStatus::kOk) reused.records.push_back(std::move(record));
   }
-  reused.load_chapter = [earlier](std::uint32_t chapter) { return earlier->chapter_output(chapter); };
+  reused.load_chapter = [earlier](std::uint32_t chapter) {
+    return earlier->chapter_output(chapter);
+  };
   return reused;
 }
 

@@ -114,8 +114,9 @@ void RunJob::set_up_rank() {
       device_.device, device_.reason, threads_.intra_op, threads_.inter_op, threads_.reason);
   for (const comm::Bytes& rank_line : comm_.gather(line, 0)) spdlog::info("{}", rank_line);
   if (root() && threads_.intra_op > 1 && std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    spdlog::info("hint: with several threads per rank, export OMP_WAIT_POLICY=PASSIVE to the "
-                 "ranks so idle OpenMP threads sleep instead of spinning (docs/threads.md)");
+    spdlog::info(
+        "hint: with several threads per rank, export OMP_WAIT_POLICY=PASSIVE to the "
+        "ranks so idle OpenMP threads sleep instead of spinning (docs/threads.md)");
   }
 }
 
@@ -165,15 +166,16 @@ int RunJob::dry_run() {
   if (root()) {
     const auto shares = pipeline::assign_items(plan_.work, config_.runtime.schedule, comm_.size());
     spdlog::info("dry run: the {} policy gives {} of {} items to run ({} kept from before):",
-                 config_.runtime.schedule, plan_.work.items.size() - plan_.work.reused.records.size(),
+                 config_.runtime.schedule,
+                 plan_.work.items.size() - plan_.work.reused.records.size(),
                  plan_.work.items.size(), plan_.work.reused.records.size());
     for (std::size_t r = 0; r < shares.size(); ++r) {
       std::uint64_t chars = 0;
       for (std::size_t i : shares[r]) chars += plan_.work.items[i].chars;
       spdlog::info("  rank {}: {} items, {} chars{}", r, shares[r].size(), chars,
-                   shares[r].empty() ? ""
-                                     : fmt::format(" (items {}..{})", shares[r].front(),
-                                                   shares[r].back()));
+                   shares[r].empty()
+                       ? ""
+                       : fmt::format(" (items {}..{})", shares[r].front(), shares[r].back()));
     }
     spdlog::info("dry run: nothing computed, nothing written (output would be '{}')",
                  config_.output.path);
@@ -236,9 +238,9 @@ void RunJob::commit(const pipeline::PipelineResult& result, int code) {
   writer_->commit(info, result.chapters, result.ranks, result.items);
   const double wall = timer_.elapsed();
   const std::size_t computed = result.items.size() - plan_.work.reused.records.size();
-  const auto skipped = std::count_if(result.items.begin(), result.items.end(), [](const auto& item) {
-    return item.status == io::ItemStatus::kSkipped;
-  });
+  const auto skipped =
+      std::count_if(result.items.begin(), result.items.end(),
+                    [](const auto& item) { return item.status == io::ItemStatus::kSkipped; });
   spdlog::info(
       "done: {} items ({} computed, {} failed, {} skipped) in {:.1f} s ({:.1f} items/s); "
       "results in {}",

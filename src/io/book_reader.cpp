@@ -68,7 +68,9 @@ bool is_chapter_line(std::string_view line) {
   while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
   if (i == spaces) return false;
   const std::size_t number = i;
-  while (i < line.size() && std::string_view("0123456789IVXLCDMivxlcdm").find(line[i]) != std::string_view::npos) ++i;
+  while (i < line.size() &&
+         std::string_view("0123456789IVXLCDMivxlcdm").find(line[i]) != std::string_view::npos)
+    ++i;
   return i > number && (i == line.size() || !std::isalnum(static_cast<unsigned char>(line[i])));
 }
 

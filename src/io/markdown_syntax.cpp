@@ -5,7 +5,9 @@
 namespace mpibatch::io::markdown {
 namespace {
 
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || (c & 0x80) != 0; }
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || (c & 0x80) != 0;
+}
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /// Longest inline HTML tag we strip; longer "<...>" spans are prose.

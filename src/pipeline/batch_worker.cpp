@@ -114,7 +114,8 @@ void BatchWorker::forward(std::vector<ItemResult*>& results,
       rec.error = e.what();
       last_error_ = e.what();
       ++failures_in_a_row_;
-      spdlog::warn("item {} (chapter {}, #{}) failed: {}", rec.id, rec.chapter, rec.index, e.what());
+      spdlog::warn("item {} (chapter {}, #{}) failed: {}", rec.id, rec.chapter, rec.index,
+                   e.what());
       return;
     }
     // NOTE [batch retry]: one bad item must not fail its batch-mates; retry one by one.

@@ -1,8 +1,8 @@
 #include "chapter_assembler.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "mpibatch/error.h"
 
@@ -22,7 +22,8 @@ model::ItemOutput slice(const io::ChapterOutput& chapter, std::uint32_t k) {
   model::ItemOutput out;
   out.length = chapter.offsets[k + 1] - chapter.offsets[k];
   out.feature_shape = chapter.feature_shape;
-  const auto begin = chapter.values.begin() + static_cast<std::ptrdiff_t>(chapter.offsets[k] * width);
+  const auto begin =
+      chapter.values.begin() + static_cast<std::ptrdiff_t>(chapter.offsets[k] * width);
   out.values.assign(begin, begin + static_cast<std::ptrdiff_t>(out.length * width));
   return out;
 }

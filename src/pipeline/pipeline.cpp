@@ -30,8 +30,8 @@ std::vector<comm::Bytes> plan_shares(const WorkPlan& plan, const std::string& sc
 
 }  // namespace
 
-std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan, const std::string& schedule,
-                                                   int ranks) {
+std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan,
+                                                   const std::string& schedule, int ranks) {
   std::vector<bool> reused(plan.items.size(), false);
   for (const io::ItemRecord& r : plan.reused.records) reused.at(r.id) = true;
   std::vector<std::size_t> todo;
@@ -97,8 +97,8 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   if (root) {
     assembler = std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), plan.reused,
                                                    *writer, timer);
-    progress = std::make_unique<Progress>(plan.items.size() - reused, clock,
-                                          options.progress_interval_s);
+    progress =
+        std::make_unique<Progress>(plan.items.size() - reused, clock, options.progress_interval_s);
   }
   auto take = [&](std::vector<ItemResult>&& results) {
     for (ItemResult& r : results) assembler->add(std::move(r));

@@ -61,8 +61,8 @@ WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> item
 
 /// The items each rank computes under `schedule`: for every rank, indices into plan.items,
 /// ascending; reused items are left out. The same call serves the run and --dry-run.
-std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan, const std::string& schedule,
-                                                   int ranks);
+std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan,
+                                                   const std::string& schedule, int ranks);
 
 struct PipelineOptions {
   std::string schedule = "static";

@@ -24,7 +24,8 @@ TEST_F(ConfigTest, UnknownKeyInASectionSuggestsTheClosestKey) {
       ElementsAre("runtime.shedule: unknown key; did you mean 'runtime.schedule'? (jobs/x.yaml:6)",
                   "runtime.Device: unknown key; did you mean 'runtime.device'? (jobs/x.yaml:7)",
                   "runtime.threads: unknown key; the keys of runtime are schedule, device, "
-                  "on_missing_gpu, threads_per_rank, interop_threads, log_dir, max_consecutive_failures (jobs/x.yaml:8)"));
+                  "on_missing_gpu, threads_per_rank, interop_threads, log_dir, "
+                  "max_consecutive_failures (jobs/x.yaml:8)"));
 }
 
 TEST_F(ConfigTest, KeyInTheWrongSectionSuggestsItsSection) {
@@ -66,7 +67,8 @@ TEST_F(ConfigTest, SectionGivenAsAScalarOrAList) {
               ElementsAre("model: must be a map of keys (path, encoder, batch_size, "
                           "output_units, sample_rate), got 'model.pt' (job.yaml:3)",
                           "runtime: must be a map of keys (schedule, device, on_missing_gpu, "
-                          "threads_per_rank, interop_threads, log_dir, max_consecutive_failures), got a list (job.yaml:4)",
+                          "threads_per_rank, interop_threads, log_dir, max_consecutive_failures), "
+                          "got a list (job.yaml:4)",
                           "model.path: required; the TorchScript model file (.pt) to run"));
 }
 

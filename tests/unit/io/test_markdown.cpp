@@ -46,8 +46,10 @@ TEST(MarkdownText, CodeBlocksAndCommentsAreDroppedButTheProseAfterThemStays) {
 }
 
 TEST(MarkdownText, VeryLongLinesAreLinearNotACrash) {
-  const std::string data_uri = "![a drawing](data:image/png;base64," + std::string(100000, 'A') + ")";
-  EXPECT_TRUE(contains(mi::markdown_to_text("Look: " + data_uri + " done.\n"), "Look: a drawing done."));
+  const std::string data_uri =
+      "![a drawing](data:image/png;base64," + std::string(100000, 'A') + ")";
+  EXPECT_TRUE(
+      contains(mi::markdown_to_text("Look: " + data_uri + " done.\n"), "Look: a drawing done."));
   for (const std::string& opener : {"[", "_", "*", "<", "!["}) {
     const std::string line = opener + std::string(80000, 'w') + " end.";
     EXPECT_TRUE(contains(mi::markdown_to_text(line + "\n"), " end.")) << opener;

@@ -277,7 +277,8 @@ TEST(Pipeline, AModelFailingOverAndOverStopsTheRankButTheJobEndsWithEveryItemAcc
     if (item.status == mio::ItemStatus::kFailed) ++failed;
     if (item.status == mio::ItemStatus::kSkipped) {
       ++skipped;
-      EXPECT_NE(item.error.find("the model failed on 3 items in a row on rank 1"), std::string::npos)
+      EXPECT_NE(item.error.find("the model failed on 3 items in a row on rank 1"),
+                std::string::npos)
           << item.error;
     }
     if (item.rank == 1 && item.status == mio::ItemStatus::kFailed) EXPECT_GT(item.compute_s, 0.0);
