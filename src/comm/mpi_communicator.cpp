@@ -112,6 +112,10 @@ MpiCommunicator::~MpiCommunicator() {
     }
     new std::list<Impl::PendingSend>(std::move(s.pending));  // deliberately leaked
   }
+  for (auto& receive : s.incoming) {  // only after an error: every message is normally taken
+    MPI_Cancel(&receive.request);
+    MPI_Request_free(&receive.request);
+  }
   if (s.comm != MPI_COMM_NULL) MPI_Comm_free(&s.comm);
 }
 
@@ -209,24 +213,76 @@ Message MpiCommunicator::Impl::receive_probed(const MPI_Status& first) {
   }
 }
 
+// NOTE [receives in flight]: a probed message is only matched; its data may still need the
+// sender's help to move (a rendezvous-size message without single-copy shared memory, or over
+// a network, moves only while the sender is inside an MPI call). try_receive() therefore posts
+// the receive and returns the message only once it is complete, so rank 0 goes back to its own
+// work instead of waiting for a worker that is busy computing its next batch.
+std::optional<Message> MpiCommunicator::Impl::poll_incoming(int tag) {
+  // Complete receives of this tag, in posting order, without overtaking an unfinished
+  // earlier message from the same source.
+  std::vector<int> blocked_sources;
+  for (auto it = incoming.begin(); it != incoming.end(); ++it) {
+    if (it->message.tag != tag) continue;
+    if (std::find(blocked_sources.begin(), blocked_sources.end(), it->message.source) !=
+        blocked_sources.end()) {
+      continue;
+    }
+    int done = 0;
+    mpi_check(MPI_Test(&it->request, &done, MPI_STATUS_IGNORE),
+              "receive from rank " + std::to_string(it->message.source) + ": MPI_Test", rank);
+    if (done) {
+      Message message = std::move(it->message);
+      incoming.erase(it);
+      return message;
+    }
+    blocked_sources.push_back(it->message.source);
+  }
+  // A newly arrived message: post its receive (a chunked one is received whole, at once).
+  MPI_Status status;
+  if (!detail::mpi_iprobe(comm, MPI_ANY_SOURCE, tag, status, "try_receive: MPI_Iprobe", rank)) {
+    return std::nullopt;
+  }
+  int count = 0;
+  mpi_check(MPI_Get_count(&status, MPI_BYTE, &count), "try_receive: MPI_Get_count", rank);
+  if (static_cast<std::size_t>(count) >= max_chunk) {
+    // A chunked message is received whole, but not before its sender's earlier messages.
+    const bool earlier = std::any_of(incoming.begin(), incoming.end(), [&](const auto& r) {
+      return r.message.source == status.MPI_SOURCE;
+    });
+    return earlier ? std::nullopt : std::optional<Message>(receive_probed(status));
+  }
+  PendingReceive& receive = incoming.emplace_back();
+  receive.message.source = status.MPI_SOURCE;
+  receive.message.tag = status.MPI_TAG;
+  receive.message.data.resize(static_cast<std::size_t>(count));
+  mpi_check(MPI_Irecv(receive.message.data.data(), count, MPI_BYTE, status.MPI_SOURCE,
+                      status.MPI_TAG, comm, &receive.request),
+            "receive from rank " + std::to_string(status.MPI_SOURCE) + ": MPI_Irecv", rank);
+  return poll_incoming(tag);  // eager messages complete at once
+}
+
 std::optional<Message> MpiCommunicator::try_receive(int tag) {
   Impl& s = *impl_;
   s.reap_sends();
   s.check_tag(tag, "try_receive");
-  MPI_Status status;
-  if (!detail::mpi_iprobe(s.comm, MPI_ANY_SOURCE, tag, status, "try_receive: MPI_Iprobe", s.rank)) {
-    return std::nullopt;
-  }
-  return s.receive_probed(status);
+  return s.poll_incoming(tag);
 }
 
 Message MpiCommunicator::receive(int tag) {
   Impl& s = *impl_;
   s.reap_sends();
   s.check_tag(tag, "receive");
-  const std::string op = "receive(tag " + std::to_string(tag) + ")";
-  return s.receive_probed(detail::mpi_probe_wait(s.comm, MPI_ANY_SOURCE, tag, op, s.rank,
-                                                 detail::arrival_policy(!s.pending.empty())));
+  std::optional<Message> message;
+  detail::poll_until(
+      [&] {
+        s.reap_sends();
+        message = s.poll_incoming(tag);
+        return message.has_value();
+      },
+      "receive(tag " + std::to_string(tag) + ")", s.rank,
+      s.incoming.empty() ? s.arrival_policy() : detail::transfer_policy(0));
+  return std::move(*message);
 }
 
 void MpiCommunicator::wait_sends() {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,12 @@ struct MpiCommunicator::Impl {
     std::vector<MPI_Request> requests;
   };
 
+  /// A receive posted for a probed message and not complete yet (NOTE [receives in flight]).
+  struct PendingReceive {
+    Message message;  ///< source, tag, and the buffer being filled
+    MPI_Request request = MPI_REQUEST_NULL;
+  };
+
   MPI_Comm comm = MPI_COMM_NULL;  ///< duplicate of MPI_COMM_WORLD
   int rank = 0;
   int size = 1;
@@ -32,6 +39,7 @@ struct MpiCommunicator::Impl {
   std::string library_version;
   std::size_t max_chunk = kMaxChunkBytes;
   std::list<PendingSend> pending;
+  std::list<PendingReceive> incoming;  ///< in posting order
 
   /// How to wait for peers to arrive (sleeps stay short while sends are in flight).
   detail::WaitPolicy arrival_policy() const { return detail::arrival_policy(!pending.empty()); }
@@ -43,6 +51,10 @@ struct MpiCommunicator::Impl {
   void reap_sends();
   /// Receives the message whose first piece `status` describes, and its further pieces.
   Message receive_probed(const MPI_Status& status);
+  /// A message with `tag` whose receive has completed, first posted first, never one from a
+  /// source with an earlier message still arriving; posts receives for newly probed messages.
+  /// Never waits for data in transit.
+  std::optional<Message> poll_incoming(int tag);
 };
 
 }  // namespace mpibatch::comm

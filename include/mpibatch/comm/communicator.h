@@ -66,7 +66,8 @@ class Communicator {
   /// Queues `data` for `dest` (any rank, including this one); returns at once. The data is
   /// owned by the communicator. Throws CommError for a bad dest or a tag outside [0, kMaxTag].
   virtual void send(int dest, int tag, Bytes data) = 0;
-  /// A message with `tag` from any source, if one has arrived.
+  /// A message with `tag` from any source, if one has arrived completely. Never waits for data
+  /// in transit (a message still arriving is handed out by a later call).
   virtual std::optional<Message> try_receive(int tag) = 0;
   /// Waits for a message with `tag` from any source.
   virtual Message receive(int tag) = 0;

@@ -11,9 +11,10 @@
 ///   that needs every rank (MPI_Ibarrier, MPI_Iallgather of sizes, MPI_Iallreduce) polled with
 ///   MPI_Test and Backoff sleeps (50 us .. 5 ms), then moves the payload with the blocking call
 ///   at full speed (NOTE [sync then move] in mpi_collectives.cpp); receive() polls MPI_Iprobe
-///   the same way. Data already on its way is waited for per NOTE [transfer spin] (backoff.h).
-///   A wait longer than kSlowWaitWarning logs a warning (once per interval) naming the
-///   operation, so a stuck job says where it is stuck.
+///   the same way, and try_receive() posts receives without waiting for their data (NOTE
+///   [receives in flight] in mpi_communicator.cpp). Data already on its way is waited for per NOTE
+///   [transfer spin] (backoff.h). A wait longer than kSlowWaitWarning logs a warning (once per
+///   interval) naming the operation, so a stuck job says where it is stuck.
 /// - send() is MPI_Isend; the communicator owns the bytes until the send completed. Completed
 ///   sends are reaped on every call; wait_sends() waits for the rest. Without single-copy
 ///   shared memory, or over TCP, MPI moves a large (rendezvous: above 4 KiB in shared memory,
