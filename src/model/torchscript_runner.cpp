@@ -4,6 +4,7 @@
 
 #include <c10/core/InferenceMode.h>
 #include <caffe2/serialize/inline_container.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
@@ -59,9 +60,7 @@ torch::Device parse_device(const std::string& text) {
 }
 
 std::string dims_text(const std::vector<std::int64_t>& dims) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-  return text + "]";
+  return fmt::format("[{}]", fmt::join(dims, ", "));
 }
 
 /// Checks forward's schema: self plus two tensor arguments (ids, lengths); further arguments

@@ -1,5 +1,6 @@
 #include "chapter_assembler.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -10,9 +11,7 @@ namespace mpibatch::pipeline {
 namespace {
 
 std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
+  return fmt::format("[{}]", fmt::join(shape, ", "));
 }
 
 /// Item k's rows of an earlier run's chapter output.
