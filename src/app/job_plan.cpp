@@ -1,6 +1,7 @@
 #include "job_plan.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <xxhash.h>
 
 #include <filesystem>
@@ -28,9 +29,9 @@ class Fingerprint {
     XXH3_128bits_update(state_, &size, sizeof size);
     XXH3_128bits_update(state_, field.data(), field.size());
   }
-  void add_file(const std::string& path) {
+  void add_file(const std::string& path, const std::string& key = "model.path") {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError("model.path: cannot read '" + path + "'");
+    if (!in) throw InputError(key + ": cannot read '" + path + "'");
     std::vector<char> buffer(1 << 20);
     while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
       XXH3_128bits_update(state_, buffer.data(), static_cast<std::size_t>(in.gcount()));
@@ -57,9 +58,21 @@ work::SplitOptions split_options(const config::InputSection& input) {
 
 JobPlan plan_job(const config::JobConfig& config) {
   io::BookOptions book_options;
+  book_options.format = config.input.format;
   book_options.extensions = config.input.extensions;
   book_options.chapter_heading = config.input.chapter_heading;
-  const work::Book book = io::read_book(config.input.path, book_options);
+  io::BookSelection selection;
+  for (const config::ChapterRange& range : config.input.chapters) {
+    selection.chapters.emplace_back(range.first, range.last);
+  }
+  selection.language = config.input.language;
+  const work::Book book = io::read_books(config.input.paths, book_options, selection);
+  if (book.chapters.empty()) {
+    throw InputError(
+        fmt::format("input.chapters: selects none of the chapters of '{}'; "
+                    "check the numbers (1-based, in reading order) or use 'all'",
+                    fmt::join(config.input.paths, "', '")));
+  }
 
   JobPlan plan;
   plan.book_title = book.title;
@@ -67,8 +80,8 @@ JobPlan plan_job(const config::JobConfig& config) {
   if (plan.work.items.empty()) {
     throw InputError(
         fmt::format("input.path: the book '{}' has no text ({} chapter(s), all empty); "
-                    "check the path and input.extensions",
-                    config.input.path, book.chapters.size()));
+                    "check the path, input.extensions and input.chapters",
+                    fmt::join(config.input.paths, "', '"), book.chapters.size()));
   }
   for (const work::WorkItem& item : plan.work.items) plan.total_chars += item.chars;
   for (const io::ChapterRecord& row : plan.work.chapters) {
@@ -77,13 +90,18 @@ JobPlan plan_job(const config::JobConfig& config) {
   }
 
   Fingerprint fp;
-  fp.add("mpibatch-job-v1");
+  fp.add("mpibatch-job-v2");
   fp.add_file(config.model.path);
   fp.add(config.model.encoder);
+  for (const std::string& file : {config.model.vocabulary, config.model.phoneme_map}) {
+    if (!file.empty()) fp.add_file(file, "model.encoder");
+  }
+  fp.add(config.model.espeak_voice);
   fp.add(std::to_string(static_cast<int>(config.input.split)));
   fp.add(std::to_string(config.input.max_chars));
   for (const work::Chapter& chapter : book.chapters) {
     fp.add(chapter.title);
+    fp.add(chapter.language);
     fp.add(chapter.text);
   }
   plan.job_hash = fp.hex();

@@ -152,7 +152,12 @@ void RunJob::prepare_work() {
 void RunJob::load_model() {
   timer_.enter(Phase::kModelLoad);
   run_on_all(comm_, [&] {
-    encoder_ = model::make_encoder(config_.model.encoder);
+    model::EncoderOptions encoder;
+    encoder.name = config_.model.encoder;
+    encoder.vocabulary = config_.model.vocabulary;
+    encoder.phoneme_map = config_.model.phoneme_map;
+    encoder.espeak_voice = config_.model.espeak_voice;
+    encoder_ = model::make_encoder(encoder);
     model::RunnerOptions options;
     options.path = config_.model.path;
     options.device = device_.device;

@@ -114,7 +114,8 @@ std::string check_path(const std::string& path, bool must_be_regular_file) {
   return {};
 }
 
-/// input.path must exist (file or directory); model.path must be an existing regular file.
+/// Every input.path must exist (file or directory); model.path and the encoder's files must be
+/// existing regular files.
 void check_paths(Builder& builder) {
   struct PathCheck {
     const char* key;
@@ -122,13 +123,38 @@ void check_paths(Builder& builder) {
     bool must_be_regular_file;
   };
   const JobConfig& config = builder.config();
-  const PathCheck checks[] = {{"input.path", config.input.path, false},
-                              {"model.path", config.model.path, true}};
+  std::vector<PathCheck> checks;
+  for (const std::string& book : config.input.paths) checks.push_back({"input.path", book, false});
+  checks.push_back({"model.path", config.model.path, true});
+  checks.push_back({"model.vocabulary", config.model.vocabulary, true});
+  checks.push_back({"model.phoneme_map", config.model.phoneme_map, true});
   for (const auto& check : checks) {
     const std::string origin = builder.origin(check.key);
     if (check.path.empty() || origin.empty()) continue;  // missing or invalid: reported already
     const std::string problem = check_path(check.path, check.must_be_regular_file);
     if (!problem.empty()) builder.problems().push_back(format_problem(check.key, problem, origin));
+  }
+}
+
+/// Keys that only make sense together: an encoder's file, audio output's sample rate.
+void check_combinations(Builder& builder) {
+  const JobConfig& config = builder.config();
+  auto require = [&](bool missing, const char* key, const std::string& why) {
+    if (missing) {
+      builder.problems().push_back(
+          format_problem(key, "required " + why, builder.origin("model.encoder")));
+    }
+  };
+  require(config.model.encoder == "chars" && config.model.vocabulary.empty(), "model.vocabulary",
+          "by model.encoder 'chars': a file with one character per line (docs/books.md)");
+  require(config.model.encoder == "phonemes" && config.model.phoneme_map.empty(),
+          "model.phoneme_map",
+          "by model.encoder 'phonemes': a Piper voice config (.onnx.json) or a JSON file with "
+          "phoneme_id_map (docs/books.md)");
+  if (!config.output.audio.empty() && config.model.sample_rate <= 0) {
+    builder.problems().push_back(format_problem(
+        "model.sample_rate", "required by output.audio: the model's output rate in Hz, e.g. 22050",
+        builder.origin("output.audio")));
   }
 }
 
@@ -161,6 +187,7 @@ JobConfig load_job_config(const LoadOptions& options) {
   if (!options.output_path.empty()) builder.apply(detail::make_output_layer(options.output_path));
   fill_defaults(builder, options.job_file);
   builder.require_keys();
+  check_combinations(builder);
   if (options.check_paths) check_paths(builder);
   return builder.finish();
 }

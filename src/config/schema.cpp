@@ -8,6 +8,7 @@ namespace mpibatch::config::detail {
 namespace {
 
 bool is_empty_value(const std::string& value) { return value.empty(); }
+bool is_empty_value(const std::vector<std::string>& value) { return value.empty(); }
 template <typename T>
 bool is_empty_value(const T&) {
   return false;
@@ -43,16 +44,24 @@ std::vector<KeySpec> make_schema() {
       row("job.name", &C::job, &JobSection::name, job_name()),
       row("job.kind", &C::job, &JobSection::kind, one_of({"infer"})),
 
-      row("input.path", &C::input, &InputSection::path, path(),
-          "the book folder or text file to process"),
+      row("input.path", &C::input, &InputSection::paths, path_list(),
+          "the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them"),
+      row("input.format", &C::input, &InputSection::format,
+          one_of({"auto", "text", "markdown", "html", "epub"})),
       row("input.extensions", &C::input, &InputSection::extensions, extension_list()),
       row("input.chapter_heading", &C::input, &InputSection::chapter_heading, heading_pattern()),
+      row("input.chapters", &C::input, &InputSection::chapters, chapter_ranges()),
+      row("input.language", &C::input, &InputSection::language, language_tag()),
       row("input.split", &C::input, &InputSection::split, split_mode()),
       row("input.max_chars", &C::input, &InputSection::max_chars, positive_int()),
 
       row("model.path", &C::model, &ModelSection::path, path(),
           "the TorchScript model file (.pt) to run"),
-      row("model.encoder", &C::model, &ModelSection::encoder, one_of({"bytes"})),
+      row("model.encoder", &C::model, &ModelSection::encoder,
+          one_of({"bytes", "chars", "phonemes"})),
+      row("model.vocabulary", &C::model, &ModelSection::vocabulary, path()),
+      row("model.phoneme_map", &C::model, &ModelSection::phoneme_map, path()),
+      row("model.espeak_voice", &C::model, &ModelSection::espeak_voice, text()),
       row("model.batch_size", &C::model, &ModelSection::batch_size, positive_int()),
       row("model.output_units", &C::model, &ModelSection::output_units, text()),
       row("model.sample_rate", &C::model, &ModelSection::sample_rate, non_negative_number()),
@@ -71,6 +80,11 @@ std::vector<KeySpec> make_schema() {
       row("output.path", &C::output, &OutputSection::path, path()),
       row("output.overwrite", &C::output, &OutputSection::overwrite, boolean()),
       row("output.compression", &C::output, &OutputSection::compression, int_in_range(0, 9)),
+      row("output.audio", &C::output, &OutputSection::audio, path()),
+      row("output.audio_format", &C::output, &OutputSection::audio_format,
+          one_of({"wav", "flac"})),
+      row("output.audio_pause", &C::output, &OutputSection::audio_pause, non_negative_number()),
+      row("output.audio_level", &C::output, &OutputSection::audio_level, one_of({"peak", "clip"})),
   };
 }
 

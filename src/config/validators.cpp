@@ -327,6 +327,135 @@ Codec<std::string> path() {
   return codec;
 }
 
+Codec<std::vector<std::string>> path_list() {
+  Codec<std::vector<std::string>> codec;
+  codec.read = [one = path()](const YAML::Node& value, const Origin& origin,
+                              std::vector<std::string>& out) -> std::string {
+    if (!value.IsSequence()) {
+      std::string single;
+      std::string problem = one.read(value, origin, single);
+      if (problem.empty()) out = single.empty() ? std::vector<std::string>{} : std::vector{single};
+      return problem;
+    }
+    if (value.size() == 0) return "must name at least one path";
+    std::vector<std::string> paths;
+    std::vector<std::string> problems;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      std::string resolved;
+      std::string problem = one.read(value[i], origin, resolved);
+      if (problem.empty() && resolved.empty()) problem = "must be a path, got an empty value";
+      if (problem.empty()) {
+        paths.push_back(std::move(resolved));
+      } else {
+        problems.push_back("entry " + std::to_string(i + 1) + " " + problem);
+      }
+    }
+    if (!problems.empty()) return join(problems, "; ");
+    out = std::move(paths);
+    return {};
+  };
+  codec.write = [](YAML::Emitter& out, const std::vector<std::string>& value) {
+    if (value.size() == 1) {
+      out << value.front();
+      return;
+    }
+    out << YAML::BeginSeq;
+    for (const auto& entry : value) out << entry;
+    out << YAML::EndSeq;
+  };
+  return codec;
+}
+
+namespace {
+
+/// "7", "1-3" or "10-" into `range`; false if it is none of those.
+bool parse_chapter_range(std::string text, ChapterRange& range) {
+  text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+  const std::size_t dash = text.find('-');
+  long long first = 0;
+  long long last = 0;
+  if (dash == std::string::npos) {
+    if (!parse_integer(text, first)) return false;
+    last = first;
+  } else {
+    if (!parse_integer(text.substr(0, dash), first)) return false;
+    const std::string tail = text.substr(dash + 1);
+    if (!tail.empty() && (!parse_integer(tail, last) || last < first)) return false;
+  }
+  if (first < 1 || first > kIntMax || last > kIntMax) return false;
+  range.first = static_cast<int>(first);
+  range.last = static_cast<int>(last);
+  return true;
+}
+
+}  // namespace
+
+Codec<std::vector<ChapterRange>> chapter_ranges() {
+  Codec<std::vector<ChapterRange>> codec;
+  codec.read = [](const YAML::Node& value, const Origin&,
+                  std::vector<ChapterRange>& out) -> std::string {
+    const std::string expectation =
+        "must be 'all' or chapter numbers and ranges (1-based) like '1-3, 7, 10-'";
+    std::vector<std::string> parts;
+    if (value.IsSequence()) {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].IsScalar()) return expectation + got(value[i]);
+        parts.push_back(value[i].Scalar());
+      }
+    } else if (value.IsScalar()) {
+      if (value.Scalar() == "all") {
+        out.clear();
+        return {};
+      }
+      std::string text = value.Scalar();
+      for (std::size_t start = 0; start <= text.size();) {
+        std::size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        parts.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+      }
+    }
+    if (parts.empty()) return expectation + got(value);
+    std::vector<ChapterRange> ranges;
+    for (const std::string& part : parts) {
+      ChapterRange range;
+      if (!parse_chapter_range(part, range)) {
+        return expectation + ", got " + describe(YAML::Node(part));
+      }
+      ranges.push_back(range);
+    }
+    out = std::move(ranges);
+    return {};
+  };
+  codec.write = [](YAML::Emitter& out, const std::vector<ChapterRange>& value) {
+    std::string text;
+    for (const ChapterRange& range : value) {
+      text += (text.empty() ? "" : ",") + std::to_string(range.first);
+      if (range.last != range.first) text += "-" + (range.last ? std::to_string(range.last) : "");
+    }
+    out << YAML::DoubleQuoted << (text.empty() ? "all" : text);
+  };
+  return codec;
+}
+
+Codec<std::string> language_tag() {
+  Codec<std::string> codec;
+  codec.read = [](const YAML::Node& value, const Origin&, std::string& out) -> std::string {
+    const std::string expectation = "must be 'auto' or a language tag like en, fr-FR, zh-Hant";
+    if (!value.IsScalar() || value.Scalar().empty()) return expectation + got(value);
+    const std::string& tag = value.Scalar();
+    const bool valid = std::isalpha(static_cast<unsigned char>(tag.front())) && tag.size() <= 35 &&
+                       std::all_of(tag.begin(), tag.end(), [](unsigned char c) {
+                         return std::isalnum(c) || c == '-' || c == '_';
+                       });
+    if (!valid) return expectation + got(value);
+    out = tag;
+    return {};
+  };
+  codec.write = write_plain<std::string>;
+  return codec;
+}
+
 std::string check_job_name(const std::string& name) {
   const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '.' || c == '_' || c == '-';

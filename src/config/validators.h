@@ -60,6 +60,12 @@ Codec<std::string> heading_pattern();
 /// A path, stored absolute and lexically normal; relative ones are resolved against the
 /// origin's base_dir, and a leading "~/" against $HOME. "" stays "" (not set).
 Codec<std::string> path();
+/// One path or a non-empty list of paths, each read like path().
+Codec<std::vector<std::string>> path_list();
+/// all | "1-3, 7, 10-" | a list of chapter numbers and "a-b" ranges (1-based).
+Codec<std::vector<ChapterRange>> chapter_ranges();
+/// auto | a BCP 47 language tag such as en, fr-FR, zh-Hant-TW.
+Codec<std::string> language_tag();
 /// A job name (see check_job_name()).
 Codec<std::string> job_name();
 

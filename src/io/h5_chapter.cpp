@@ -102,6 +102,7 @@ void ChapterWriter::write(hid_t results, const ChapterRecord& chapter,
   add_attribute(group.id(), "index", chapter.index);
   add_attribute(group.id(), "title", chapter.title);
   add_attribute(group.id(), "source", chapter.source);
+  add_attribute(group.id(), "language", chapter.language);
   add_attribute(group.id(), "items", chapter.items);
 }
 

@@ -60,6 +60,7 @@ struct ChapterRow {
   std::uint32_t index = 0;
   char* title = nullptr;
   char* source = nullptr;
+  char* language = nullptr;
   std::uint64_t first_item = 0;
   std::uint32_t items = 0;
   std::int64_t output_length = 0;
@@ -140,6 +141,7 @@ const RowLayout& chapter_layout() {
     MPIBATCH_FIELD(l, ChapterRow, index, native<std::uint32_t>());
     MPIBATCH_FIELD(l, ChapterRow, title, text.id());
     MPIBATCH_FIELD(l, ChapterRow, source, text.id());
+    MPIBATCH_FIELD(l, ChapterRow, language, text.id());
     MPIBATCH_FIELD(l, ChapterRow, first_item, native<std::uint64_t>());
     MPIBATCH_FIELD(l, ChapterRow, items, native<std::uint32_t>());
     MPIBATCH_FIELD(l, ChapterRow, output_length, native<std::int64_t>());
@@ -205,8 +207,8 @@ void write_chapters(hid_t loc, const std::vector<ChapterRecord>& chapters) {
   rows.reserve(chapters.size());
   for (const ChapterRecord* r :
        sorted_by(chapters, [](const ChapterRecord& r) { return r.index; })) {
-    rows.push_back({r->index, c_string(r->title), c_string(r->source), r->first_item, r->items,
-                    r->output_length});
+    rows.push_back({r->index, c_string(r->title), c_string(r->source), c_string(r->language),
+                    r->first_item, r->items, r->output_length});
   }
   write_table(loc, kChaptersDataset, chapter_layout(), rows.data(), rows.size());
 }
@@ -259,8 +261,9 @@ std::vector<RankRecord> read_ranks(hid_t loc) {
 
 std::vector<ChapterRecord> read_chapters(hid_t loc) {
   return read_table<ChapterRow>(loc, kChaptersDataset, chapter_layout(), [](const ChapterRow& row) {
-    return ChapterRecord{row.index,      from_c(row.title), from_c(row.source),
-                         row.first_item, row.items,         row.output_length};
+    return ChapterRecord{row.index,          from_c(row.title), from_c(row.source),
+                         from_c(row.language), row.first_item, row.items,
+                         row.output_length};
   });
 }
 

@@ -14,7 +14,7 @@ namespace {
 /// an id is never the padding id. Invalid UTF-8 passes through byte for byte.
 class BytesEncoder final : public Encoder {
  public:
-  TokenIds encode(std::string_view text) const override {
+  TokenIds encode(std::string_view text, std::string_view /*language*/) const override {
     TokenIds ids;
     ids.reserve(text.size());
     for (char c : text) {
@@ -29,9 +29,15 @@ class BytesEncoder final : public Encoder {
 
 }  // namespace
 
+std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
+  if (options.name == "bytes") return std::make_unique<BytesEncoder>();
+  throw ConfigError({"model.encoder: unknown encoder '" + options.name + "'; available: bytes"});
+}
+
 std::unique_ptr<Encoder> make_encoder(const std::string& name) {
-  if (name == "bytes") return std::make_unique<BytesEncoder>();
-  throw ConfigError({"model.encoder: unknown encoder '" + name + "'; available: bytes"});
+  EncoderOptions options;
+  options.name = name;
+  return make_encoder(options);
 }
 
 }  // namespace mpibatch::model

@@ -51,7 +51,7 @@ std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::Wor
     rec.attempt = attempt_;
     rec.chars = item.chars;
     const double t0 = clock.now();
-    model::TokenIds ids = ctx_.encoder.encode(item.text);
+    model::TokenIds ids = ctx_.encoder.encode(item.text, item.language);
     rec.encode_s = clock.now() - t0;
     rec.tokens = static_cast<std::uint32_t>(ids.size());
     if (ids.empty()) {

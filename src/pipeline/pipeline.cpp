@@ -61,6 +61,7 @@ WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> item
     row.index = chapter.index;
     row.title = chapter.title;
     row.source = chapter.source;
+    row.language = chapter.language;
     plan.chapters.push_back(std::move(row));
   }
   for (const work::WorkItem& item : plan.items) {

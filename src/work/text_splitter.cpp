@@ -203,6 +203,7 @@ std::vector<WorkItem> split_book(const Book& book, const SplitOptions& options) 
       item.index = index++;
       item.chars = static_cast<std::uint32_t>(count_code_points(text));
       item.text = std::move(text);
+      item.language = chapter.language;
       items.push_back(std::move(item));
     }
   }

@@ -13,22 +13,38 @@ namespace mpibatch::config {
 
 enum class SplitMode { kSentence, kParagraph };
 
+/// Chapters first..last of a book, 1-based, inclusive; last = 0 means "to the end".
+struct ChapterRange {
+  int first = 1;
+  int last = 0;
+  bool operator==(const ChapterRange& other) const {
+    return first == other.first && last == other.last;
+  }
+};
+
 struct JobSection {
   std::string name;            ///< default: the job file's stem
   std::string kind = "infer";  ///< only "infer" so far
 };
 
 struct InputSection {
-  std::string path;  ///< a folder of chapter files or one text/Markdown file
-  std::vector<std::string> extensions = {".txt", ".md", ".markdown"};
+  /// Books in order: each a folder of chapter files, a text/Markdown/HTML file or an EPUB.
+  std::vector<std::string> paths;
+  std::string format = "auto";  ///< auto | text | markdown | html | epub
+  std::vector<std::string> extensions = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"};
   std::string chapter_heading = "auto";  ///< regex for single-file books, or "auto"
+  std::vector<ChapterRange> chapters;    ///< of each book, reading order; empty = all
+  std::string language = "auto";         ///< BCP 47 tag, or auto = the book's metadata
   SplitMode split = SplitMode::kSentence;
   int max_chars = 400;  ///< upper bound on an item's length in code points
 };
 
 struct ModelSection {
   std::string path;  ///< TorchScript file
-  std::string encoder = "bytes";
+  std::string encoder = "bytes";      ///< bytes | chars | phonemes
+  std::string vocabulary;             ///< chars: one character per line (docs/books.md)
+  std::string phoneme_map;            ///< phonemes: Piper voice config or phoneme_id_map JSON
+  std::string espeak_voice = "auto";  ///< phonemes: espeak-ng voice, auto = map or language
   int batch_size = 8;
   std::string output_units;  ///< recorded as an attribute, e.g. "samples"
   double sample_rate = 0.0;  ///< Hz when outputs are audio, else 0
@@ -49,6 +65,10 @@ struct OutputSection {
   std::string path;  ///< default: <job.name>.h5 in the working directory
   bool overwrite = false;
   int compression = 0;  ///< gzip level 0-9 for /results
+  std::string audio;    ///< folder for one audio file per chapter + playlist; "" = none
+  std::string audio_format = "wav";  ///< wav | flac (16-bit PCM)
+  double audio_pause = 0.4;          ///< seconds of silence between items
+  std::string audio_level = "peak";  ///< peak (normalize each chapter) | clip
 };
 
 struct JobConfig {

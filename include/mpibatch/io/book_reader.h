@@ -3,6 +3,7 @@
 /// its chapter headings. Errors are InputError naming `input.path`, the file and what to do.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mpibatch/work/work_item.h"
@@ -10,7 +11,9 @@
 namespace mpibatch::io {
 
 struct BookOptions {
-  std::vector<std::string> extensions = {".txt", ".md", ".markdown"};  ///< chapter files, any case
+  std::string format = "auto";  ///< auto (by extension) | text | markdown | html | epub
+  /// Chapter files of a folder, any case.
+  std::vector<std::string> extensions = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"};
   /// "auto" (see read_book) or an ECMAScript regex matched against whole lines.
   std::string chapter_heading = "auto";
 };
@@ -26,6 +29,20 @@ struct BookOptions {
 /// blocks dropped; headings kept as their own paragraph). Files must be UTF-8 (a BOM is
 /// skipped). Chapters may be empty; the caller decides what an empty book means.
 work::Book read_book(const std::string& path, const BookOptions& options);
+
+/// Which chapters of each book to keep, and in which language to read them.
+struct BookSelection {
+  /// 1-based inclusive ranges of each book's chapters in reading order (second = 0: to the
+  /// end); empty = all. Chapters past a book's end are ignored.
+  std::vector<std::pair<int, int>> chapters;
+  std::string language = "auto";  ///< a tag for every chapter, or auto = each book's own
+};
+
+/// The books at `paths` (each read by read_book) as one, in the order given: the selected
+/// chapters, renumbered 0..n-1 in reading order, each with its language (chapters that do not
+/// know theirs get their book's). The title is the first book's, plus "(+N more)" if several.
+work::Book read_books(const std::vector<std::string>& paths, const BookOptions& options,
+                      const BookSelection& selection);
 
 /// Plain text of Markdown source: what a reader would read aloud.
 std::string markdown_to_text(const std::string& markdown);

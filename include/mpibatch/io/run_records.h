@@ -78,6 +78,7 @@ struct ChapterRecord {
   std::uint32_t index = 0;
   std::string title;
   std::string source;
+  std::string language;            ///< BCP 47 tag; empty when unknown
   std::uint64_t first_item = 0;    ///< id of its first item
   std::uint32_t items = 0;         ///< 0 for a skipped (empty) chapter
   std::int64_t output_length = 0;  ///< rows in /results/<chapter>/values

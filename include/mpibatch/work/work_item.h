@@ -13,6 +13,7 @@ struct Chapter {
   std::string title;        ///< heading or file stem; may be empty
   std::string source;       ///< file it came from (and heading line for split files)
   std::string text;         ///< UTF-8 text
+  std::string language;     ///< BCP 47 tag ("en", "fr-FR"); empty when unknown
 };
 
 /// A book as read from disk: chapters in reading order.
@@ -30,10 +31,11 @@ struct WorkItem {
   std::uint32_t index = 0;    ///< 0-based position within its chapter
   std::string text;           ///< UTF-8, never empty, at most max_chars code points
   std::uint32_t chars = 0;    ///< code points in text; the scheduler's cost estimate
+  std::string language;       ///< its chapter's language, for the encoder; may be empty
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(id, chapter, index, text, chars);
+    ar(id, chapter, index, text, chars, language);
   }
 };
 

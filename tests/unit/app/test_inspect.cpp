@@ -41,7 +41,7 @@ std::string write_file(const testing::TempDir& dir, std::uint32_t chapter_count 
   std::vector<io::ChapterRecord> chapters;
   std::vector<io::ItemRecord> items;
   for (std::uint32_t c = 0; c < chapter_count; ++c) {
-    io::ChapterRecord chapter{c, "Chapter " + std::to_string(c), "book.md", 2ull * c, 2, 0};
+    io::ChapterRecord chapter{c, "Chapter " + std::to_string(c), "book.md", "en", 2ull * c, 2, 0};
     writer.write_chapter(chapter, {{1, 2, 3, 4, 5}, {0, 2, 5}, {}});
     chapters.push_back(chapter);
     for (std::uint32_t k = 0; k < 2; ++k) {

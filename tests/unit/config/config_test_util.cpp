@@ -79,7 +79,7 @@ std::vector<std::string> effective_problems(const std::string& yaml) {
 void expect_same_config(const JobConfig& a, const JobConfig& b) {
   EXPECT_EQ(a.job.name, b.job.name);
   EXPECT_EQ(a.job.kind, b.job.kind);
-  EXPECT_EQ(a.input.path, b.input.path);
+  EXPECT_EQ(a.input.paths, b.input.paths);
   EXPECT_EQ(a.input.extensions, b.input.extensions);
   EXPECT_EQ(a.input.chapter_heading, b.input.chapter_heading);
   EXPECT_EQ(a.input.split, b.input.split);

@@ -17,8 +17,9 @@ TEST_F(ConfigTest, MinimalJobGetsEveryDefault) {
   const JobConfig config = load_job_config(job(kMinimalJob, "demo.yaml"));
   EXPECT_EQ(config.job.name, "demo");  // the job file's stem
   EXPECT_EQ(config.job.kind, "infer");
-  EXPECT_EQ(config.input.path, abs("book"));
-  EXPECT_EQ(config.input.extensions, (std::vector<std::string>{".txt", ".md", ".markdown"}));
+  EXPECT_EQ(config.input.paths, std::vector<std::string>{abs("book")});
+  EXPECT_EQ(config.input.extensions,
+            (std::vector<std::string>{".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"}));
   EXPECT_EQ(config.input.chapter_heading, "auto");
   EXPECT_EQ(config.input.split, SplitMode::kSentence);
   EXPECT_EQ(config.input.max_chars, 400);
@@ -49,8 +50,11 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  path: " +
       abs("book") +
       "\n"
-      "  extensions: [.txt, .md, .markdown]\n"
+      "  format: auto\n"
+      "  extensions: [.txt, .md, .markdown, .html, .htm, .xhtml]\n"
       "  chapter_heading: auto\n"
+      "  chapters: \"all\"\n"
+      "  language: auto\n"
       "  split: sentence\n"
       "  max_chars: 400\n"
       "model:\n"
@@ -58,6 +62,9 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       abs("model.pt") +
       "\n"
       "  encoder: bytes\n"
+      "  vocabulary: \"\"\n"
+      "  phoneme_map: \"\"\n"
+      "  espeak_voice: auto\n"
       "  batch_size: 8\n"
       "  output_units: \"\"\n"
       "  sample_rate: 0\n"
@@ -74,7 +81,11 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       abs("demo.h5") +
       "\n"
       "  overwrite: false\n"
-      "  compression: 0\n";
+      "  compression: 0\n"
+      "  audio: \"\"\n"
+      "  audio_format: wav\n"
+      "  audio_pause: 0.4\n"
+      "  audio_level: peak\n";
   EXPECT_EQ(config.effective_yaml, expected);
 }
 
@@ -89,7 +100,7 @@ TEST(AcceptedKeys, AreUniqueAndGroupedBySectionInDocumentationOrder) {
   }
   EXPECT_THAT(sections, ElementsAre("job", "input", "model", "runtime", "output"));
   EXPECT_EQ(keys.front(), "job.name");
-  EXPECT_EQ(keys.back(), "output.compression");
+  EXPECT_EQ(keys.back(), "output.audio_level");
 }
 
 TEST_F(ConfigTest, EveryAcceptedKeyAppearsInTheEffectiveYamlInOrder) {

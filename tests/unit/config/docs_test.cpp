@@ -59,7 +59,7 @@ TEST_P(SiteProfileTest, LoadsAndMergesUnderAJob) {
   EXPECT_NE(with_site.effective_yaml, without_site.effective_yaml)
       << GetParam() << " changes nothing";
   EXPECT_EQ(with_site.runtime.interop_threads, 3);  // the job wins
-  EXPECT_EQ(with_site.input.path, abs("book"));
+  EXPECT_EQ(with_site.input.paths, std::vector<std::string>{abs("book")});
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, SiteProfileTest,

@@ -24,7 +24,7 @@ TEST_F(ConfigTest, RelativePathsInAFileAreResolvedAgainstItsFolder) {
           "  path: out/result.h5\n",
           "jobs/x.yaml");
   const JobConfig config = load_job_config(options);
-  EXPECT_EQ(config.input.path, abs("book"));
+  EXPECT_EQ(config.input.paths, std::vector<std::string>{abs("book")});
   EXPECT_EQ(config.model.path, abs("model.pt"));
   EXPECT_EQ(config.runtime.log_dir, abs("jobs/logs"));
   EXPECT_EQ(config.output.path, abs("jobs/out/result.h5"));
@@ -35,7 +35,7 @@ TEST_F(ConfigTest, RelativePathsFromSetAndOutputAreResolvedAgainstTheWorkingDire
   options.overrides = {"input.path=book", "model.path=./model.pt", "runtime.log_dir=logs"};
   options.output_path = "out/result.h5";
   const JobConfig config = load_job_config(options);
-  EXPECT_EQ(config.input.path, abs("book"));
+  EXPECT_EQ(config.input.paths, std::vector<std::string>{abs("book")});
   EXPECT_EQ(config.model.path, abs("model.pt"));
   EXPECT_EQ(config.runtime.log_dir, abs("logs"));
   EXPECT_EQ(config.output.path, abs("out/result.h5"));
@@ -59,7 +59,7 @@ TEST_F(ConfigTest, PathsAreNormalisedAndAbsolutePathsKept) {
           "runtime:\n"
           "  log_dir: /var/log//mpibatch/./\n");
   const JobConfig config = load_job_config(options);
-  EXPECT_EQ(config.input.path, abs("book"));
+  EXPECT_EQ(config.input.paths, std::vector<std::string>{abs("book")});
   EXPECT_EQ(config.model.path, abs("model.pt"));
   EXPECT_EQ(config.runtime.log_dir, "/var/log/mpibatch");
 }
@@ -72,7 +72,7 @@ TEST_F(ConfigTest, TildeIsTheHomeDirectory) {
 
 TEST_F(ConfigTest, InputMayBeASingleFile) {
   const LoadOptions options = job("input:\n  path: book/chapter1.txt\nmodel:\n  path: model.pt\n");
-  EXPECT_EQ(load_job_config(options).input.path, abs("book/chapter1.txt"));
+  EXPECT_EQ(load_job_config(options).input.paths, std::vector<std::string>{abs("book/chapter1.txt")});
 }
 
 TEST_F(ConfigTest, PathChecksReportMissingInputAndModel) {
@@ -105,7 +105,7 @@ TEST_F(ConfigTest, PathChecksCanBeTurnedOff) {
   LoadOptions options = job("input:\n  path: novel\nmodel:\n  path: tts.pt\n");
   options.check_paths = false;
   const JobConfig config = load_job_config(options);
-  EXPECT_EQ(config.input.path, abs("novel"));
+  EXPECT_EQ(config.input.paths, std::vector<std::string>{abs("novel")});
   EXPECT_EQ(config.model.path, abs("tts.pt"));
 }
 

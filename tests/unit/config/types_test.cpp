@@ -65,7 +65,7 @@ TEST_F(ConfigTest, EveryBadValueIsReportedAtOnceWithKeyAndLine) {
           "input.split: must be one of sentence, paragraph; got 'sentense' (did you mean "
           "'sentence'?) (jobs/x.yaml:8)",
           "input.max_chars: must be a positive integer, got 0 (jobs/x.yaml:9)",
-          "model.encoder: must be one of bytes; got 'utf8' (jobs/x.yaml:12)",
+          "model.encoder: must be one of bytes, chars, phonemes; got 'utf8' (jobs/x.yaml:12)",
           "model.batch_size: must be a positive integer, got -3 (jobs/x.yaml:13)",
           "model.output_units: must be a string, got a list (jobs/x.yaml:14)",
           "model.sample_rate: must be a non-negative number, got -1 (jobs/x.yaml:15)",

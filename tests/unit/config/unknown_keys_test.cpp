@@ -64,8 +64,9 @@ TEST_F(ConfigTest, SectionGivenAsAScalarOrAList) {
           "runtime: [cpu]\n"   // 4
           "job:\n");           // 5: an empty section is fine
   EXPECT_THAT(load_problems(options),
-              ElementsAre("model: must be a map of keys (path, encoder, batch_size, "
-                          "output_units, sample_rate), got 'model.pt' (job.yaml:3)",
+              ElementsAre("model: must be a map of keys (path, encoder, vocabulary, phoneme_map, "
+                          "espeak_voice, batch_size, output_units, sample_rate), got 'model.pt' "
+                          "(job.yaml:3)",
                           "runtime: must be a map of keys (schedule, device, on_missing_gpu, "
                           "threads_per_rank, interop_threads, log_dir, max_consecutive_failures), "
                           "got a list (job.yaml:4)",
@@ -95,7 +96,7 @@ TEST_F(ConfigTest, JobFileMustBeAMap) {
   EXPECT_THAT(load_problems(job("- input\n- model\n", "jobs/x.yaml")),
               ElementsAre("jobs/x.yaml:1: must be a map of sections (job, input, model, "
                           "runtime, output), got a list",
-                          "input.path: required; the book folder or text file to process",
+                          "input.path: required; the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them",
                           "model.path: required; the TorchScript model file (.pt) to run"));
 }
 

@@ -87,7 +87,7 @@ TEST(BookReader, ClearErrorsForBadInput) {
             "input.path: no such file or directory '" + dir.file("missing") + "'");
   dir.write("empty/readme.pdf", "x");
   EXPECT_EQ(error_of(dir.file("empty")),
-            "input.path: no chapter files (*.txt, *.md, *.markdown) in '" + dir.file("empty") +
+            "input.path: no chapter files (*.txt, *.md, *.markdown, *.html, *.htm, *.xhtml) in '" + dir.file("empty") +
                 "'; add chapter files or set input.extensions");
   EXPECT_NE(
       error_of(dir.write("bin.txt", std::string("ab\0cd", 5))).find("looks like a binary file"),

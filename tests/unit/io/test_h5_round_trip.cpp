@@ -218,7 +218,7 @@ TEST(H5RoundTrip, DatasetListingHasShapesAndTypes) {
     listing.push_back(d.path + " " + d.type + " " + shape);
   }
   EXPECT_EQ(listing, (std::vector<std::string>{
-                         "/chapters compound[6] 3",
+                         "/chapters compound[7] 3",
                          "/items compound[16] 6",
                          "/ranks compound[26] 3",
                          "/results/chapter_000000/offsets int64 4",
