@@ -1,14 +1,12 @@
 #include "mpibatch/io/book_reader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <regex>
-#include <sstream>
 
+#include "book_formats.h"
 #include "markdown_syntax.h"
 #include "mpibatch/error.h"
 #include "mpibatch/work/natural_order.h"
@@ -23,20 +21,28 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_markdown(const fs::path& file) {
+enum class Format { kText, kMarkdown, kHtml, kEpub };
+
+/// The format `setting` (BookOptions::format) names; for "auto", the one of `file`'s extension.
+Format format_of(const fs::path& file, const std::string& setting) {
+  if (setting == "text") return Format::kText;
+  if (setting == "markdown") return Format::kMarkdown;
+  if (setting == "html") return Format::kHtml;
+  if (setting == "epub") return Format::kEpub;
+  if (setting != "auto") {
+    throw InputError("input.format: unknown format '" + setting +
+                     "'; use auto, text, markdown, html or epub");
+  }
   const std::string ext = lower(file.extension().string());
-  return ext == ".md" || ext == ".markdown";
+  if (ext == ".md" || ext == ".markdown") return Format::kMarkdown;
+  if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::kHtml;
+  if (ext == ".epub") return Format::kEpub;
+  return Format::kText;
 }
 
 /// Reads a chapter file as UTF-8 text; InputError naming the file otherwise.
 std::string read_text_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw InputError("input.path: cannot read '" + file.string() + "': " + std::strerror(errno));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = read_file_bytes(file);
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 byte order mark
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     throw InputError("input.path: '" + file.string() +
@@ -141,23 +147,37 @@ work::Book read_folder(const fs::path& folder, const BookOptions& options) {
   });
   work::Book book;
   book.title = folder.filename().string();
+  if (options.format == "auto" || options.format == "html") {
+    files = html_reading_order(std::move(files), &book.title);
+  }
   for (const fs::path& file : files) {
-    const std::string raw = read_text_file(file);
-    const bool markdown = is_markdown(file);
-    work::Chapter chapter;
-    chapter.index = static_cast<std::uint32_t>(book.chapters.size());
-    chapter.title = markdown ? first_heading(raw) : "";
-    if (chapter.title.empty()) chapter.title = file.stem().string();
-    chapter.source = file.string();
-    chapter.text = chapter_text(raw, markdown);
-    book.chapters.push_back(std::move(chapter));
+    std::vector<work::Chapter> chapters;  // each file is read by its own format
+    const Format format = format_of(file, options.format);
+    if (format == Format::kHtml) {
+      chapters = read_html_file(file).chapters;
+    } else if (format == Format::kEpub) {
+      chapters = read_epub(file).chapters;
+    } else {
+      const std::string raw = read_text_file(file);
+      const bool markdown = format == Format::kMarkdown;
+      work::Chapter chapter;
+      chapter.title = markdown ? first_heading(raw) : "";
+      if (chapter.title.empty()) chapter.title = file.stem().string();
+      chapter.source = file.string();
+      chapter.text = chapter_text(raw, markdown);
+      chapters.push_back(std::move(chapter));
+    }
+    for (work::Chapter& chapter : chapters) {
+      chapter.index = static_cast<std::uint32_t>(book.chapters.size());
+      if (book.language.empty()) book.language = chapter.language;
+      book.chapters.push_back(std::move(chapter));
+    }
   }
   return book;
 }
 
-work::Book read_single_file(const fs::path& file, const BookOptions& options) {
+work::Book read_single_file(const fs::path& file, const BookOptions& options, bool markdown) {
   const std::string raw = read_text_file(file);
-  const bool markdown = is_markdown(file);
   const std::vector<std::string_view> lines = markdown::split_lines(raw);
   const HeadingRule is_heading = heading_rule(lines, options.chapter_heading, markdown);
 
@@ -192,7 +212,7 @@ work::Book read_single_file(const fs::path& file, const BookOptions& options) {
   }
   flush();
   if (book.chapters.empty()) {  // an empty file: one empty chapter, reported by the caller
-    book.chapters.push_back(work::Chapter{0, file.stem().string(), file.string(), ""});
+    book.chapters.push_back(work::Chapter{0, file.stem().string(), file.string(), "", ""});
   }
   return book;
 }
@@ -207,7 +227,16 @@ work::Book read_book(const std::string& path, const BookOptions& options) {
   }
   work::Book book;
   try {
-    book = fs::is_directory(status) ? read_folder(path, options) : read_single_file(path, options);
+    if (fs::is_directory(status)) {
+      format_of(path, options.format);  // rejects an unknown format even for an empty folder
+      book = read_folder(path, options);
+    } else {
+      const Format format = format_of(path, options.format);
+      book = format == Format::kHtml ? read_html_file(path)
+             : format == Format::kEpub
+                 ? read_epub(path)
+                 : read_single_file(path, options, format == Format::kMarkdown);
+    }
   } catch (const std::regex_error& e) {
     throw InputError("input.chapter_heading: invalid regular expression '" +
                      options.chapter_heading + "': " + e.what());

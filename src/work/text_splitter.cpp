@@ -2,77 +2,24 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <iterator>
 
+#include "code_points.h"
+#include "icu_breaks.h"
 #include "mpibatch/work/utf8.h"
+#include "sentence_rules.h"
 
 namespace mpibatch::work {
 namespace {
 
+using detail::BreakKind;
+using detail::code_point_at;
+using detail::code_point_before;
+using detail::is_white;
+using detail::trim_unicode;
+
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-bool is_lower_ascii(char c) { return c >= 'a' && c <= 'z'; }
-
-template <std::size_t N>
-bool starts_with_any(std::string_view text, std::size_t at,
-                     const std::array<std::string_view, N>& options, std::size_t* length) {
-  for (std::string_view option : options) {
-    if (text.substr(at, option.size()) == option) {
-      *length = option.size();
-      return true;
-    }
-  }
-  return false;
-}
-
-// Terminators that need a following space, and those (CJK full-width) that do not.
-constexpr std::array<std::string_view, 4> kSpacedEnds = {".", "!", "?", "\u2026"};
-constexpr std::array<std::string_view, 3> kCjkEnds = {"\u3002", "\uFF01", "\uFF1F"};
-constexpr std::array<std::string_view, 10> kClosers = {
-    "\"", "'", ")", "]", "\u201D", "\u2019", "\u00BB", "\u300D", "\u300F", "\uFF09"};
-constexpr std::array<std::string_view, 6> kClauseMarks = {",",      ";",      ":",
-                                                          "\u3001", "\uFF0C", "\uFF1B"};
-constexpr std::array<std::string_view, 16> kAbbreviations = {
-    "mr", "mrs", "ms",  "dr",  "prof", "st", "jr",  "sr",
-    "vs", "etc", "e.g", "i.e", "cf",   "no", "fig", "mt"};
-
-/// The word ending just before `dot` (after the last space), lower-cased ASCII.
-std::string word_before(std::string_view text, std::size_t dot) {
-  std::size_t start = text.rfind(' ', dot == 0 ? 0 : dot - 1);
-  start = start == std::string_view::npos ? 0 : start + 1;
-  std::string word(text.substr(start, dot - start));
-  while (!word.empty() && (word.front() == '(' || word.front() == '"' || word.front() == '\''))
-    word.erase(word.begin());
-  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return word;
-}
-
-bool is_abbreviation(std::string_view text, std::size_t dot) {
-  const std::string word = word_before(text, dot);
-  if (word.size() == 1 && std::isalpha(static_cast<unsigned char>(word[0]))) return true;  // "J."
-  return std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
-}
-
-/// End offset (exclusive) of the sentence whose terminator starts at `at`, or npos if the
-/// terminator does not end a sentence.
-std::size_t sentence_end(std::string_view text, std::size_t at) {
-  std::size_t len = 0;
-  const bool cjk = starts_with_any(text, at, kCjkEnds, &len);
-  if (!cjk && !starts_with_any(text, at, kSpacedEnds, &len)) return std::string_view::npos;
-  const bool full_stop = text[at] == '.';
-  std::size_t end = at + len;
-  // A run of terminators ("?!", "...") then closing quotes or brackets.
-  while (end < text.size() && (starts_with_any(text, end, kSpacedEnds, &len) ||
-                               starts_with_any(text, end, kCjkEnds, &len) ||
-                               starts_with_any(text, end, kClosers, &len))) {
-    end += len;
-  }
-  if (cjk) return end;
-  if (end < text.size() && text[end] != ' ') return std::string_view::npos;  // "3.14", "a.b"
-  if (end + 1 < text.size() && is_lower_ascii(text[end + 1])) return std::string_view::npos;
-  if (full_stop && end == at + 1 && is_abbreviation(text, at)) return std::string_view::npos;
-  return end;
 }
 
 std::string_view trim(std::string_view s) {
@@ -81,14 +28,94 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-/// Byte offset just after the last occurrence of any of `marks` within text[0, limit), or 0.
-std::size_t after_last_mark(std::string_view text, std::size_t limit) {
-  std::size_t best = 0;
-  for (std::size_t i = 0; i < limit; ++i) {
-    std::size_t len = 0;
-    if (starts_with_any(text, i, kClauseMarks, &len) && i + len <= limit) best = i + len;
+// Punctuation after which split_long prefers to cut: Latin, CJK (ideographic and full-width)
+// and Arabic commas, semicolons and colons.
+constexpr std::array<UChar32, 9> kClauseMarks = {',',    ';',    ':',    0x3001, 0xFF0C,
+                                                 0xFF1B, 0xFF1A, 0x060C, 0x061B};
+
+bool is_clause_mark(UChar32 c) {
+  return std::find(kClauseMarks.begin(), kClauseMarks.end(), c) != kClauseMarks.end();
+}
+
+/// Where split_long may cut one text: line-break opportunities that are also word boundaries
+/// (ICU's dictionaries find CJK and Thai words), and grapheme boundaries, found on first use.
+class CutPoints {
+ public:
+  CutPoints(std::string_view text, std::string_view language) : text_(text), language_(language) {
+    const auto lines = detail::break_positions(BreakKind::kLine, language, text);
+    const auto words = detail::break_positions(BreakKind::kWord, language, text);
+    std::set_intersection(lines.begin(), lines.end(), words.begin(), words.end(),
+                          std::back_inserter(between_words_));
   }
-  return best;
+  const std::vector<std::size_t>& between_words() const { return between_words_; }
+  const std::vector<std::size_t>& graphemes() {
+    if (graphemes_.empty()) {
+      graphemes_ = detail::break_positions(BreakKind::kCharacter, language_, text_);
+    }
+    return graphemes_;
+  }
+
+ private:
+  std::string_view text_;
+  std::string_view language_;
+  std::vector<std::size_t> between_words_;
+  std::vector<std::size_t> graphemes_;
+};
+
+/// The last of the sorted `positions` in (low, high], or 0.
+std::size_t last_in(const std::vector<std::size_t>& positions, std::size_t low, std::size_t high) {
+  const auto it = std::upper_bound(positions.begin(), positions.end(), high);
+  return it != positions.begin() && *(it - 1) > low ? *(it - 1) : 0;
+}
+
+/// The first byte at or after `at` that is not white space.
+std::size_t skip_white(std::string_view text, std::size_t at) {
+  for (std::size_t next = 0; at < text.size() && is_white(code_point_at(text, at, &next));) {
+    at = next;
+  }
+  return at;
+}
+
+/// Where the piece of `text` starting at `start` ends, given that its first `fit` bytes hold
+/// max_chars code points and more text follows.
+std::size_t choose_cut(std::string_view text, std::size_t start, std::size_t fit,
+                       std::size_t max_chars, CutPoints& cuts) {
+  const std::size_t limit = skip_white(text, fit);  // trimmed off, so it may come along
+  const auto& between = cuts.between_words();
+  const auto low = std::upper_bound(between.begin(), between.end(), start);
+  const auto high = std::upper_bound(between.begin(), between.end(), limit);
+  for (auto it = high; it != low;) {  // clause punctuation in the second half of the window
+    const std::size_t at = *--it;
+    const std::string_view piece = trim_unicode(text.substr(start, at - start));
+    if (2 * count_code_points(piece) < max_chars) break;
+    if (!piece.empty() && is_clause_mark(code_point_before(piece, piece.size()))) return at;
+  }
+  if (high != low) return *(high - 1);
+  const std::size_t grapheme = last_in(cuts.graphemes(), start, fit);
+  return grapheme != 0 ? grapheme : fit;  // a grapheme cluster longer than max_chars
+}
+
+/// split_long() as views into `text`.
+std::vector<std::string_view> long_pieces(std::string_view text, std::size_t max_chars,
+                                          std::string_view language) {
+  std::vector<std::string_view> pieces;
+  text = trim_unicode(text);
+  max_chars = std::max<std::size_t>(max_chars, 1);
+  if (count_code_points(text) <= max_chars) {
+    if (!text.empty()) pieces.push_back(text);
+    return pieces;
+  }
+  CutPoints cuts(text, language);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t fit = start + prefix_bytes(text.substr(start), max_chars);
+    const std::size_t cut =
+        fit == text.size() ? fit : choose_cut(text, start, fit, max_chars, cuts);
+    const std::string_view piece = trim_unicode(text.substr(start, cut - start));
+    if (!piece.empty()) pieces.push_back(piece);
+    start = skip_white(text, cut);
+  }
+  return pieces;
 }
 
 }  // namespace
@@ -124,70 +151,53 @@ std::vector<std::string> split_paragraphs(std::string_view text) {
   return paragraphs;
 }
 
-std::vector<std::string> split_sentences(std::string_view paragraph) {
-  std::vector<std::string> sentences;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < paragraph.size(); ++i) {
-    const std::size_t end = sentence_end(paragraph, i);
-    if (end == std::string_view::npos) continue;
-    const std::string_view sentence = trim(paragraph.substr(start, end - start));
-    if (!sentence.empty()) sentences.emplace_back(sentence);
-    start = end;
-    i = end - 1;
-  }
-  const std::string_view rest = trim(paragraph.substr(std::min(start, paragraph.size())));
-  if (!rest.empty()) sentences.emplace_back(rest);
-  return sentences;
+std::vector<std::string> split_sentences(std::string_view paragraph, std::string_view language) {
+  const std::vector<std::string_view> spans = detail::sentence_spans(paragraph, language);
+  return {spans.begin(), spans.end()};
 }
 
-std::vector<std::string> split_long(std::string_view text, std::size_t max_chars) {
-  std::vector<std::string> pieces;
-  text = trim(text);
-  max_chars = std::max<std::size_t>(max_chars, 1);
-  while (!text.empty()) {
-    const std::size_t fit = prefix_bytes(text, max_chars);
-    if (fit == text.size()) {
-      pieces.emplace_back(text);
-      break;
-    }
-    std::size_t cut = text.substr(0, fit + 1).rfind(' ');  // a space right after the fit is fine
-    if (cut == std::string_view::npos || cut == 0) cut = after_last_mark(text, fit);
-    if (cut == 0) cut = fit;
-    pieces.emplace_back(trim(text.substr(0, cut)));
-    text = trim(text.substr(cut));
-  }
-  return pieces;
+std::vector<std::string> split_long(std::string_view text, std::size_t max_chars,
+                                    std::string_view language) {
+  const std::vector<std::string_view> spans = long_pieces(text, max_chars, language);
+  return {spans.begin(), spans.end()};
 }
 
-std::vector<std::string> split_text(std::string_view text, const SplitOptions& options) {
+std::vector<std::string> split_text(std::string_view text, const SplitOptions& options,
+                                    std::string_view language) {
   std::vector<std::string> items;
   for (const std::string& paragraph : split_paragraphs(text)) {
-    std::vector<std::string> pieces;
-    for (const std::string& sentence : split_sentences(paragraph)) {
-      for (std::string& piece : split_long(sentence, options.max_chars)) {
-        pieces.push_back(std::move(piece));
+    std::vector<std::string_view> pieces;  // views into paragraph, in order
+    for (std::string_view sentence : detail::sentence_spans(paragraph, language)) {
+      for (std::string_view piece : long_pieces(sentence, options.max_chars, language)) {
+        pieces.push_back(piece);
       }
     }
     if (options.mode == SplitMode::kSentence) {
-      for (auto& piece : pieces) items.push_back(std::move(piece));
+      items.insert(items.end(), pieces.begin(), pieces.end());
       continue;
     }
-    // Paragraph mode: pack consecutive pieces while the joined text fits.
-    std::string packed;
+    // Paragraph mode: pack consecutive pieces, with the paragraph's own text between them
+    // (a space, or nothing between CJK sentences), while that fits.
+    const char* packed_begin = nullptr;
+    const char* packed_end = nullptr;
     std::size_t packed_chars = 0;
-    for (const std::string& piece : pieces) {
-      const std::size_t chars = count_code_points(piece);
-      if (!packed.empty() && packed_chars + 1 + chars <= options.max_chars) {
-        packed += ' ';
-        packed += piece;
-        packed_chars += 1 + chars;
-        continue;
+    for (std::string_view piece : pieces) {
+      const char* piece_end = piece.data() + piece.size();
+      if (packed_begin) {
+        const std::size_t chars =
+            count_code_points(std::string_view(packed_end, piece_end - packed_end));
+        if (packed_chars + chars <= options.max_chars) {
+          packed_end = piece_end;
+          packed_chars += chars;
+          continue;
+        }
+        items.emplace_back(packed_begin, packed_end);
       }
-      if (!packed.empty()) items.push_back(std::move(packed));
-      packed = piece;
-      packed_chars = chars;
+      packed_begin = piece.data();
+      packed_end = piece_end;
+      packed_chars = count_code_points(piece);
     }
-    if (!packed.empty()) items.push_back(std::move(packed));
+    if (packed_begin) items.emplace_back(packed_begin, packed_end);
   }
   return items;
 }
@@ -196,7 +206,7 @@ std::vector<WorkItem> split_book(const Book& book, const SplitOptions& options) 
   std::vector<WorkItem> items;
   for (const Chapter& chapter : book.chapters) {
     std::uint32_t index = 0;
-    for (std::string& text : split_text(chapter.text, options)) {
+    for (std::string& text : split_text(chapter.text, options, chapter.language)) {
       WorkItem item;
       item.id = items.size();
       item.chapter = chapter.index;

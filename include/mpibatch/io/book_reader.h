@@ -18,16 +18,28 @@ struct BookOptions {
   std::string chapter_heading = "auto";
 };
 
-/// Reads the book at `path`.
-/// - A folder: every non-hidden file with one of the extensions is a chapter, in natural
-///   order of file names (chapter2 before chapter10); the title is the file's first Markdown
-///   heading, else its stem.
-/// - A file: split at heading lines. auto = the highest Markdown heading level (#, ##, ###)
-///   that occurs at least twice, else lines like "Chapter 12" / "CHAPTER IV", else the whole
-///   file is one chapter. Text before the first heading becomes a chapter of its own.
+/// Reads the book at `path`. Each file is read as `options.format`; auto = by its extension:
+/// .epub EPUB, .html/.htm/.xhtml HTML, .md/.markdown Markdown, anything else text.
+/// - A folder: every non-hidden file with one of the extensions is a chapter (an EPUB: all of
+///   its chapters), in natural order of file names (chapter2 before chapter10); a Markdown
+///   file's title is its first heading, else its stem. If the folder has a table-of-contents
+///   page (index.html, index.htm, index.xhtml, toc.html, ...) and format is auto or html: that
+///   page first (unless it has no text besides navigation), then the files it links to in link
+///   order, then the others in natural order; the book's title is that page's <title> or h1.
+/// - A text or Markdown file: split at heading lines. auto = the highest Markdown heading level
+///   (#, ##, ###) that occurs at least twice, else lines like "Chapter 12" / "CHAPTER IV", else
+///   the whole file is one chapter. Text before the first heading becomes a chapter of its own.
+/// - An HTML file: one chapter. Title: its first h1-h3, else <title>, else the stem.
+/// - An EPUB (2 or 3): one chapter per linear (X)HTML document of the spine, in spine order
+///   (non-linear items and images skipped); book title and language from dc:title and
+///   dc:language; chapter title from the first h1-h3, else the table of contents, else
+///   <title>, else the stem; chapter source "<epub>!<path in the archive>".
 /// Markdown files (.md, .markdown) are turned into plain text (markup, links, images, code
-/// blocks dropped; headings kept as their own paragraph). Files must be UTF-8 (a BOM is
-/// skipped). Chapters may be empty; the caller decides what an empty book means.
+/// blocks dropped; headings kept as their own paragraph). HTML and EPUB pages likewise:
+/// text only, paragraphs per block element; scripts, styles, navigation, tables of contents
+/// and <pre> code listings dropped; the language from lang/xml:lang. Text and Markdown files
+/// must be UTF-8 (a BOM is skipped); HTML may declare its charset. Chapters may be empty; the
+/// caller decides what an empty book means.
 work::Book read_book(const std::string& path, const BookOptions& options);
 
 /// Which chapters of each book to keep, and in which language to read them.

@@ -84,9 +84,9 @@ TEST(SplitText, ParagraphModePacksSentencesUpToTheLimit) {
 
 TEST(SplitBook, IdsFollowReadingOrderAndEmptyChaptersGetNoItems) {
   mw::Book book;
-  book.chapters = {{0, "a", "a.txt", "First. Second."},
-                   {1, "empty", "b.txt", "  \n "},
-                   {2, "c", "c.txt", "Third."}};
+  book.chapters = {{0, "a", "a.txt", "First. Second.", ""},
+                   {1, "empty", "b.txt", "  \n ", ""},
+                   {2, "c", "c.txt", "Third.", ""}};
   const auto items = mw::split_book(book, {});
   ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(items[0].id, 0u);
