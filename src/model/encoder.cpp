@@ -1,10 +1,13 @@
-/// \file The `bytes` encoder and make_encoder.
+/// \file The `bytes` encoder and make_encoder (chars: encoder_chars.cpp, phonemes:
+/// encoder_phonemes.cpp).
 
 #include "mpibatch/model/encoder.h"
 
 #include <string>
 #include <vector>
 
+#include "encoder_chars.h"
+#include "encoder_phonemes.h"
 #include "mpibatch/error.h"
 
 namespace mpibatch::model {
@@ -31,7 +34,10 @@ class BytesEncoder final : public Encoder {
 
 std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
   if (options.name == "bytes") return std::make_unique<BytesEncoder>();
-  throw ConfigError({"model.encoder: unknown encoder '" + options.name + "'; available: bytes"});
+  if (options.name == "chars") return detail::make_chars_encoder(options.vocabulary);
+  if (options.name == "phonemes") return detail::make_phonemes_encoder(options);
+  throw ConfigError(
+      {"model.encoder: unknown encoder '" + options.name + "'; available: bytes, chars, phonemes"});
 }
 
 std::unique_ptr<Encoder> make_encoder(const std::string& name) {

@@ -53,7 +53,7 @@ TEST(MakeEncoder, UnknownNameIsAConfigErrorListingTheAvailableOnes) {
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "model.encoder: unknown encoder 'sentencepiece'; available: bytes");
+              "model.encoder: unknown encoder 'sentencepiece'; available: bytes, chars, phonemes");
     EXPECT_EQ(e.problems().size(), 1u);
   }
 }
