@@ -30,13 +30,32 @@ struct AudioOptions {
   std::string playlist = "playlist";  ///< file stem of the .m3u
 };
 
-/// File name of a chapter's audio: "<index+1, 3+ digits>-<title as a file name>.<format>",
-/// e.g. "007-the-storm.wav"; UTF-8 letters kept, separators and controls become '-'.
+/// File name of a chapter's audio: "<index+1, 3+ digits>-<slug>.<format>", e.g.
+/// "007-the-storm.wav". The slug is the title with ASCII letters lower-cased and the letters
+/// and digits of other scripts kept as they are; every run of anything else (spaces,
+/// punctuation, '/', controls, malformed UTF-8) becomes one '-'; no leading or trailing '-';
+/// at most 60 bytes, never cut inside a UTF-8 sequence; "chapter" when nothing is left.
 std::string chapter_file_name(const io::ChapterRecord& chapter, const std::string& format);
 
 /// Decorates `inner` (the HDF5 writer): every call goes to `inner` first, then the chapter
-/// is encoded to audio. Throws InputError at construction if `folder` exists and overwrite is
-/// off, or it cannot be created; IoError if a file cannot be written.
+/// is encoded to audio in "<folder>.partial" (a stale one is removed at construction).
+/// commit(): the inner commit, then `<playlist>.m3u` ("#EXTINF:<seconds, rounded>,<title>"
+/// and the file name per chapter with a file, in index order), fsync of every file, then the
+/// staging folder becomes `folder` (an existing one, with overwrite, is swapped out in one
+/// step where the file system allows and then removed). Logs one info line with the count
+/// and total duration. discard() (also on destruction before commit) discards `inner` and
+/// removes the staging folder.
+///
+/// Throws: InputError at construction for bad options, if `folder` exists and overwrite is
+/// off, or if the staging folder cannot be created; ModelError from write_chapter() for
+/// outputs with a feature shape; IoError if a file cannot be written or moved. Not
+/// thread-safe: one thread (rank 0's writer) calls it.
+///
+/// \code
+///   auto writer = std::make_unique<AudioBookWriter>(std::move(h5_writer), audio_options);
+///   for (...) writer->write_chapter(chapter, output);  // any order
+///   writer->commit(info, chapters, ranks, items);       // or discard() on failure
+/// \endcode
 class AudioBookWriter final : public io::ResultWriter {
  public:
   AudioBookWriter(std::unique_ptr<io::ResultWriter> inner, AudioOptions options);
