@@ -8,7 +8,9 @@
 
 #include "agreement.h"
 #include "logging.h"
+#include "mpibatch/audio/audio_book_writer.h"
 #include "mpibatch/config/config_loader.h"
+#include "mpibatch/io/h5_result_writer.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/version.h"
@@ -44,6 +46,25 @@ std::pair<std::string, device::CpuView> parse_cpus(const comm::Bytes& bytes) {
   std::istringstream cpus(bytes.substr(bar + 1));
   for (std::string cpu; std::getline(cpus, cpu, ',');) view.allowed_cpus.push_back(std::stoi(cpu));
   return {bytes.substr(0, bar), view};
+}
+
+/// The HDF5 writer, wrapped by the audio writer when output.audio is set. A resumed run
+/// replaces its earlier files.
+std::unique_ptr<io::ResultWriter> make_result_writer(const config::JobConfig& config, bool resume) {
+  io::H5WriterOptions options;
+  options.compression = config.output.compression;
+  options.overwrite = config.output.overwrite || resume;
+  auto h5 = std::make_unique<io::H5ResultWriter>(config.output.path, options);
+  if (config.output.audio.empty()) return h5;
+  audio::AudioOptions audio;
+  audio.folder = config.output.audio;
+  audio.format = config.output.audio_format;
+  audio.sample_rate = config.model.sample_rate;
+  audio.pause_s = config.output.audio_pause;
+  audio.level = config.output.audio_level;
+  audio.overwrite = options.overwrite;
+  audio.playlist = config.job.name;
+  return std::make_unique<audio::AudioBookWriter>(std::move(h5), std::move(audio));
 }
 
 }  // namespace
@@ -141,11 +162,11 @@ void RunJob::prepare_work() {
       spdlog::info("resuming '{}': {} of {} items kept, {} to run", config_.output.path, kept,
                    plan_.work.items.size(), plan_.work.items.size() - kept);
     }
-    io::H5WriterOptions options;
-    options.compression = config_.output.compression;
-    options.overwrite = config_.output.overwrite || args_.resume;
-    writer_ = std::make_unique<io::H5ResultWriter>(config_.output.path, options);
-    if (args_.dry_run) writer_.reset();  // the location is writable; leave nothing behind
+    writer_ = make_result_writer(config_, args_.resume);
+    if (args_.dry_run) {  // the locations are writable; leave nothing behind
+      writer_->discard();
+      writer_.reset();
+    }
   });
 }
 
@@ -210,6 +231,9 @@ int RunJob::execute() {
   options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
   const pipeline::PipelineResult result =
       pipeline::run_pipeline(context, plan_.work, writer_.get(), options, self);
+  if (const std::string unmapped = encoder_->unmapped_summary(); !unmapped.empty()) {
+    spdlog::warn("{} encoder on rank {}: {}", encoder_->name(), comm_.rank(), unmapped);
+  }
 
   // Rank 0 decides: any item not ok (failed, or skipped) means exit code 1.
   const bool all_ok = std::all_of(result.items.begin(), result.items.end(), [](const auto& item) {

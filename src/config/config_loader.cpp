@@ -1,5 +1,6 @@
 #include "mpibatch/config/config_loader.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -151,6 +152,20 @@ void check_combinations(Builder& builder) {
           "model.phoneme_map",
           "by model.encoder 'phonemes': a Piper voice config (.onnx.json) or a JSON file with "
           "phoneme_id_map (docs/books.md)");
+  const fs::path audio(config.output.audio);
+  const fs::path result(config.output.path);
+  if (!config.output.audio.empty() &&
+      std::mismatch(audio.begin(), audio.end(), result.begin(), result.end()).first ==
+          audio.end()) {
+    builder.problems().push_back(
+        format_problem("output.audio",
+                       "the audio folder '" + config.output.audio +
+                           "' would hold the result file '" + config.output.path +
+                           "' (the folder is replaced as a whole); choose a folder "
+                           "beside it, e.g. '" +
+                           (result.parent_path() / "audio").string() + "'",
+                       builder.origin("output.audio")));
+  }
   if (!config.output.audio.empty() && config.model.sample_rate <= 0) {
     builder.problems().push_back(format_problem(
         "model.sample_rate", "required by output.audio: the model's output rate in Hz, e.g. 22050",

@@ -51,7 +51,15 @@ std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::Wor
     rec.attempt = attempt_;
     rec.chars = item.chars;
     const double t0 = clock.now();
-    model::TokenIds ids = ctx_.encoder.encode(item.text, item.language);
+    model::TokenIds ids;
+    try {  // e.g. no espeak-ng voice for this item's language: this item fails, not the job
+      ids = ctx_.encoder.encode(item.text, item.language);
+    } catch (const Error& e) {
+      rec.encode_s = clock.now() - t0;
+      rec.status = io::ItemStatus::kFailed;
+      rec.error = "the " + ctx_.encoder.name() + " encoder failed: " + e.what();
+      continue;
+    }
     rec.encode_s = clock.now() - t0;
     rec.tokens = static_cast<std::uint32_t>(ids.size());
     if (ids.empty()) {

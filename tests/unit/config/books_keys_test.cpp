@@ -85,6 +85,14 @@ TEST_F(BooksKeysTest, EncodersNeedTheirFilesAndAudioNeedsASampleRate) {
   EXPECT_EQ(config_.output.audio, abs("out/audio"));
   EXPECT_EQ(config_.output.audio_format, "flac");
   EXPECT_EQ(config_.output.audio_pause, 0.25);
+  // Replacing the audio folder must never take the result file with it.
+  EXPECT_THAT(problems_with("  sample_rate: 16000\ninput:\n  path: book\noutput:\n"
+                            "  path: out/r.h5\n  audio: out\n"),
+              ElementsAre("output.audio: the audio folder '" + abs("out") +
+                          "' would hold the result file '" + abs("out/r.h5") +
+                          "' (the folder is replaced as a whole); choose a folder beside it, "
+                          "e.g. '" +
+                          abs("out/audio") + "' (job.yaml:8)"));
 }
 
 }  // namespace
