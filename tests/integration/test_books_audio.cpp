@@ -72,6 +72,35 @@ TEST(BooksAudio, EpubChaptersInSpineOrderBecomeWavFilesOnTwoRanks) {
   EXPECT_FALSE(fs::exists(ws.dir().file("epub-audio.partial")));
 }
 
+TEST(BooksAudio, PhonemeIdsFromAPiperVoiceConfigReachTheModel) {
+  auto& ws = Workspace::get();
+  make_epub("le-phare");
+  const std::string map = ws.dir().file("voice.onnx.json");
+  const auto made =
+      run_shell(std::string(MPIBATCH_PYTHON) + " " +
+                source_file("tests/python/make_phoneme_map.py") + " " + shell_quote(map));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const auto run = run_job(2, ws.write_job("phonemes", {{"input.path", "le-phare.epub"},
+                                                        {"model.encoder", "phonemes"},
+                                                        {"model.phoneme_map", "voice.onnx.json"},
+                                                        {"output.audio", "phonemes-audio"}}));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const mi::ResultReader file(ws.output("phonemes"));
+  const auto items = file.items();
+  ASSERT_FALSE(items.empty());
+  for (const auto& item : items) {
+    ASSERT_EQ(item.status, mi::ItemStatus::kOk) << item.error;
+    // Piper ids: ^ _ (phoneme _)... $ -> odd and longer than the text; the demo model gives
+    // 16 samples per id, so the model saw exactly these ids.
+    EXPECT_EQ(item.tokens % 2, 1u);
+    EXPECT_GT(item.tokens, item.chars);
+    EXPECT_EQ(item.output_length, static_cast<std::int64_t>(item.tokens) * 16);
+  }
+  const auto checked =
+      check_audio(ws.output("phonemes"), ws.dir().file("phonemes-audio"), "0.4", "phonemes");
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+}
+
 TEST(BooksAudio, CorruptEpubsExitWithCode2AndWriteNothing) {
   auto& ws = Workspace::get();
   const std::pair<const char*, const char*> cases[] = {
