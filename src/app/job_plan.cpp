@@ -93,9 +93,8 @@ JobPlan plan_job(const config::JobConfig& config) {
   fp.add("mpibatch-job-v2");
   fp.add_file(config.model.path);
   fp.add(config.model.encoder);
-  for (const std::string& file : {config.model.vocabulary, config.model.phoneme_map}) {
-    if (!file.empty()) fp.add_file(file, "model.encoder");
-  }
+  if (!config.model.vocabulary.empty()) fp.add_file(config.model.vocabulary, "model.vocabulary");
+  if (!config.model.phoneme_map.empty()) fp.add_file(config.model.phoneme_map, "model.phoneme_map");
   fp.add(config.model.espeak_voice);
   fp.add(std::to_string(static_cast<int>(config.input.split)));
   fp.add(std::to_string(config.input.max_chars));

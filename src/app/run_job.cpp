@@ -1,9 +1,13 @@
 #include "run_job.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "agreement.h"
@@ -65,6 +69,30 @@ std::unique_ptr<io::ResultWriter> make_result_writer(const config::JobConfig& co
   audio.overwrite = options.overwrite;
   audio.playlist = config.job.name;
   return std::make_unique<audio::AudioBookWriter>(std::move(h5), std::move(audio));
+}
+
+/// --dry-run: the problems creating the writers would report (an existing result without
+/// overwrite, a folder that cannot be written), found without touching any file, so that a dry
+/// run beside a running job leaves that job's .partial files alone.
+void check_output_locations(const config::JobConfig& config, bool resume) {
+  namespace fs = std::filesystem;
+  const bool overwrite = config.output.overwrite || resume;
+  const std::pair<const char*, const std::string&> outputs[] = {
+      {"output.path", config.output.path}, {"output.audio", config.output.audio}};
+  for (const auto& [key, path] : outputs) {
+    if (path.empty()) continue;
+    std::error_code ec;
+    if (fs::exists(path, ec) && !overwrite) {
+      throw InputError(fmt::format(
+          "{}: '{}' already exists; choose another path or set output.overwrite: true", key, path));
+    }
+    fs::path parent = fs::path(path).parent_path();
+    while (!parent.empty() && !fs::exists(parent, ec)) parent = parent.parent_path();
+    if (::access(parent.c_str(), W_OK) != 0) {
+      throw InputError(fmt::format("{}: cannot write in '{}': {}; choose a writable location", key,
+                                   parent.string(), std::strerror(errno)));
+    }
+  }
 }
 
 }  // namespace
@@ -162,10 +190,10 @@ void RunJob::prepare_work() {
       spdlog::info("resuming '{}': {} of {} items kept, {} to run", config_.output.path, kept,
                    plan_.work.items.size(), plan_.work.items.size() - kept);
     }
-    writer_ = make_result_writer(config_, args_.resume);
-    if (args_.dry_run) {  // the locations are writable; leave nothing behind
-      writer_->discard();
-      writer_.reset();
+    if (args_.dry_run) {
+      check_output_locations(config_, args_.resume);
+    } else {
+      writer_ = make_result_writer(config_, args_.resume);
     }
   });
 }

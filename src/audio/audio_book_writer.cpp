@@ -134,8 +134,18 @@ AudioBookWriter::AudioBookWriter(std::unique_ptr<io::ResultWriter> inner, AudioO
     throw InputError("output.audio: '" + s.folder.string() +
                      "' is not a folder; choose another output.audio");
   }
+  // NOTE [only our own folders]: a folder is replaced or removed only if mpibatch made it (its
+  // marker file is there, or it is empty), never a book or anything else a typo named.
+  for (const fs::path& ours : {s.folder, s.staging}) {
+    if (fs::exists(fs::symlink_status(ours, ec)) && !detail::is_ours_or_empty(ours)) {
+      throw InputError("output.audio: '" + ours.string() + "' exists and was not written by " +
+                       "mpibatch (no " + std::string(detail::kMarkerFile) +
+                       " in it); choose another folder, or move it away yourself");
+    }
+  }
   fs::remove_all(s.staging, ec);  // left by a crashed run
   if (!ec) fs::create_directories(s.staging, ec);
+  if (!ec) detail::write_marker(s.staging);
   if (ec) {
     throw InputError("output.audio: cannot create '" + s.staging.string() + "': " + ec.message() +
                      "; choose a writable folder");

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -91,6 +92,20 @@ void replace_folder(const fs::path& staging, const fs::path& target) {
     remove_old(aside);
   }
   sync_path(parent_of(target));
+}
+
+void write_marker(const std::filesystem::path& folder) {
+  const std::filesystem::path marker = folder / kMarkerFile;
+  std::ofstream out(marker);
+  out << "Written by mpibatch: audio files of one run. mpibatch replaces this folder when the "
+         "job runs again with output.overwrite.\n";
+  if (!out.flush()) throw IoError("output.audio: cannot write '" + marker.string() + "'");
+}
+
+bool is_ours_or_empty(const std::filesystem::path& folder) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) return false;
+  return std::filesystem::exists(folder / kMarkerFile, ec) || std::filesystem::is_empty(folder, ec);
 }
 
 }  // namespace mpibatch::audio::detail

@@ -5,6 +5,15 @@
 
 namespace mpibatch::audio::detail {
 
+/// The file that marks a folder as written by mpibatch (NOTE [only our own folders]).
+inline constexpr char kMarkerFile[] = ".mpibatch-audio";
+
+/// Writes the marker into `folder`; IoError naming it on failure.
+void write_marker(const std::filesystem::path& folder);
+
+/// Whether `folder` is a folder that is empty or holds the marker.
+bool is_ours_or_empty(const std::filesystem::path& folder);
+
 /// fsync(2) of a file or folder; IoError naming it and the reason on failure.
 void sync_path(const std::filesystem::path& path);
 

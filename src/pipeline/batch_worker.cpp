@@ -62,11 +62,7 @@ std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::Wor
     }
     rec.encode_s = clock.now() - t0;
     rec.tokens = static_cast<std::uint32_t>(ids.size());
-    if (ids.empty()) {
-      rec.status = io::ItemStatus::kSkipped;
-      rec.error = "the " + ctx_.encoder.name() + " encoder produced no tokens for this text";
-      continue;
-    }
+    if (ids.empty()) continue;  // nothing to say ("—" for phonemes): ok, with 0 output rows
     runnable.push_back(&results[k]);
     runnable_ids.push_back(std::move(ids));
   }

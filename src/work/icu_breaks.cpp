@@ -3,6 +3,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -107,7 +108,8 @@ class Utf8Text {
 icu::Locale locale_for(std::string_view language) {
   if (language.empty()) return icu::Locale::getEnglish();
   UErrorCode status = U_ZERO_ERROR;
-  const std::string tag(language);
+  std::string tag(language);
+  std::replace(tag.begin(), tag.end(), '_', '-');  // "en_US", as some EPUBs write it
   icu::Locale locale = icu::Locale::forLanguageTag(tag, status);
   if (U_FAILURE(status) || locale.isBogus()) return icu::Locale::getRoot();
   return locale;

@@ -7,8 +7,8 @@ Reads the WAV files with Python's own `wave` module (independent of libsndfile) 
 per chapter with samples: the file name (<index+1:03>-...wav), mono 16-bit at the file's
 sample_rate, length = the sum of its ok items' outputs + one pause between consecutive items
 with samples, and the samples = the HDF5 values scaled to a peak of 0.89 (within 16-bit
-rounding); that chapters without samples have no file; and that PLAYLIST_NAME.m3u lists the
-files in chapter order. Prints one JSON line (files, frames, seconds); on problems prints one
+rounding); that chapters without samples have no file; that PLAYLIST_NAME.m3u lists the
+files in chapter order; and that nothing else but the .mpibatch-audio marker is there. Prints one JSON line (files, frames, seconds); on problems prints one
 line each to stderr and exits 1.
 """
 
@@ -89,7 +89,9 @@ def main():
         listed = [l for l in lines if l and not l.startswith("#")]
         if listed != files:
             problems.append(f"playlist lists {listed}, expected {files}")
-    extra = set(os.listdir(folder)) - set(files) - {playlist + ".m3u"}
+    if not os.path.exists(os.path.join(folder, ".mpibatch-audio")):
+        problems.append("no .mpibatch-audio marker")
+    extra = set(os.listdir(folder)) - set(files) - {playlist + ".m3u", ".mpibatch-audio"}
     if extra:
         problems.append(f"unexpected files {sorted(extra)}")
     for p in problems:

@@ -278,9 +278,10 @@ TEST(AudioBookWriter, PlaylistListsChaptersWithFilesInIndexOrder) {
   EXPECT_TRUE(fs::exists(f.folder / "004-epilogue.wav"));
   EXPECT_FALSE(fs::exists(f.folder / "002-all-failed.wav"));
   EXPECT_FALSE(fs::exists(f.folder / "003-empty.wav"));
-  std::size_t entries = 0;
+  std::size_t entries = 0;  // the two files, the playlist and the marker
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(f.folder)) ++entries;
-  EXPECT_EQ(entries, 3u);
+  EXPECT_EQ(entries, 4u);
+  EXPECT_TRUE(fs::exists(f.folder / ".mpibatch-audio"));
 }
 
 TEST(AudioBookWriter, PlaylistStemIsConfigurable) {
@@ -359,9 +360,26 @@ TEST(AudioBookWriter, DestroyedWithoutCommitLeavesNothing) {
 TEST(AudioBookWriter, StaleStagingFolderIsReplaced) {
   Fixture f;
   f.dir.write("book.partial/999-stale.wav", "old");
+  f.dir.write("book.partial/.mpibatch-audio", "");
   auto writer = f.make(options_for(f.folder));
   writer->commit({}, {}, {}, {});
   EXPECT_FALSE(fs::exists(f.folder / "999-stale.wav"));
+}
+
+TEST(AudioBookWriter, FoldersMpibatchDidNotWriteAreNeverReplaced) {
+  Fixture f;
+  f.dir.write("book/chapter1.txt", "a user's book");  // e.g. output.audio = input.path
+  f.dir.write("other.partial/notes.txt", "mine");
+  AudioOptions options = options_for(f.folder);
+  options.overwrite = true;
+  EXPECT_THAT(message_of<InputError>([&] { f.make(options); }),
+              HasSubstr("output.audio: '" + f.folder.string() +
+                        "' exists and was not written by mpibatch"));
+  options.folder = (f.dir.path() / "other").string();
+  EXPECT_THAT(message_of<InputError>([&] { f.make(options); }),
+              HasSubstr("other.partial' exists and was not written by mpibatch"));
+  EXPECT_EQ(read_file((f.folder / "chapter1.txt").string()), "a user's book");
+  EXPECT_EQ(read_file((f.dir.path() / "other.partial" / "notes.txt").string()), "mine");
 }
 
 TEST(AudioBookWriter, ExistingFolderWithoutOverwriteIsAnInputError) {
@@ -377,6 +395,7 @@ TEST(AudioBookWriter, ExistingFolderWithoutOverwriteIsAnInputError) {
 TEST(AudioBookWriter, ExistingFolderWithOverwriteIsReplacedAtCommit) {
   Fixture f;
   f.dir.write("book/old.wav", "old");
+  f.dir.write("book/.mpibatch-audio", "");  // written by an earlier run
   AudioOptions options = options_for(f.folder);
   options.overwrite = true;
   auto writer = f.make(options);

@@ -80,12 +80,18 @@ void expect_same_config(const JobConfig& a, const JobConfig& b) {
   EXPECT_EQ(a.job.name, b.job.name);
   EXPECT_EQ(a.job.kind, b.job.kind);
   EXPECT_EQ(a.input.paths, b.input.paths);
+  EXPECT_EQ(a.input.format, b.input.format);
   EXPECT_EQ(a.input.extensions, b.input.extensions);
   EXPECT_EQ(a.input.chapter_heading, b.input.chapter_heading);
+  EXPECT_EQ(a.input.chapters, b.input.chapters);
+  EXPECT_EQ(a.input.language, b.input.language);
   EXPECT_EQ(a.input.split, b.input.split);
   EXPECT_EQ(a.input.max_chars, b.input.max_chars);
   EXPECT_EQ(a.model.path, b.model.path);
   EXPECT_EQ(a.model.encoder, b.model.encoder);
+  EXPECT_EQ(a.model.vocabulary, b.model.vocabulary);
+  EXPECT_EQ(a.model.phoneme_map, b.model.phoneme_map);
+  EXPECT_EQ(a.model.espeak_voice, b.model.espeak_voice);
   EXPECT_EQ(a.model.batch_size, b.model.batch_size);
   EXPECT_EQ(a.model.output_units, b.model.output_units);
   EXPECT_EQ(a.model.sample_rate, b.model.sample_rate);  // exact, not approximate
@@ -98,6 +104,10 @@ void expect_same_config(const JobConfig& a, const JobConfig& b) {
   EXPECT_EQ(a.output.path, b.output.path);
   EXPECT_EQ(a.output.overwrite, b.output.overwrite);
   EXPECT_EQ(a.output.compression, b.output.compression);
+  EXPECT_EQ(a.output.audio, b.output.audio);
+  EXPECT_EQ(a.output.audio_format, b.output.audio_format);
+  EXPECT_EQ(a.output.audio_pause, b.output.audio_pause);
+  EXPECT_EQ(a.output.audio_level, b.output.audio_level);
   EXPECT_EQ(a.effective_yaml, b.effective_yaml);
 }
 

@@ -22,19 +22,26 @@ TEST_F(ConfigTest, DefaultsRoundTrip) {
 TEST_F(ConfigTest, EveryKeyChangedRoundTripsExactly) {
   dir_.write("my book/chapter1.md", "# One\n");
   dir_.write("models/tts v2.pt", "x");
+  dir_.write("second book/a.txt", "A");
+  dir_.write("models/voice #1.json", "{}");
   const LoadOptions options =
       job("job:\n"
           "  name: tts_run.2\n"
           "  kind: infer\n"
           "input:\n"
-          "  path: 'my book'\n"
+          "  path: ['my book', 'second book']\n"
+          "  format: markdown\n"
           "  extensions: [.md, '.TXT', .text]\n"
           "  chapter_heading: '^\\s*(Chapter|CHAPTER)\\s+[0-9IVXLC]+\\.?\\s*$'\n"
+          "  chapters: [2, '5-', 3-4]\n"
+          "  language: zh-Hant-TW\n"
           "  split: paragraph\n"
           "  max_chars: 1200\n"
           "model:\n"
           "  path: models/tts v2.pt\n"
-          "  encoder: bytes\n"
+          "  encoder: phonemes\n"
+          "  phoneme_map: 'models/voice #1.json'\n"
+          "  espeak_voice: 'yes'\n"
           "  batch_size: 3\n"
           "  output_units: \"samples: #1 'mono' \\\"pcm\\\" \u00fcn\u00efcode\"\n"
           "  sample_rate: 0.1\n"
@@ -48,12 +55,18 @@ TEST_F(ConfigTest, EveryKeyChangedRoundTripsExactly) {
           "output:\n"
           "  path: out/tts run.h5\n"
           "  overwrite: on\n"
-          "  compression: 9\n");
+          "  compression: 9\n"
+          "  audio: 'audio out'\n"
+          "  audio_format: flac\n"
+          "  audio_pause: 1e-7\n"
+          "  audio_level: clip\n");
   const JobConfig config = load_job_config(options);
   EXPECT_EQ(config.input.chapter_heading, "^\\s*(Chapter|CHAPTER)\\s+[0-9IVXLC]+\\.?\\s*$");
   EXPECT_EQ(config.model.output_units, "samples: #1 'mono' \"pcm\" \u00fcn\u00efcode");
   EXPECT_EQ(config.runtime.log_dir, abs("logs dir/run#1"));
   EXPECT_TRUE(config.output.overwrite);
+  EXPECT_EQ(config.input.paths.size(), 2u);
+  EXPECT_EQ(config.input.chapters, (std::vector<ChapterRange>{{2, 2}, {5, 0}, {3, 4}}));
   const JobConfig rebuilt = parse_effective_config(config.effective_yaml);
   expect_same_config(config, rebuilt);
 }

@@ -268,3 +268,15 @@ TEST(SentencesIcu, ThreadsGetTheSameSentences) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(mismatches, std::vector<int>(8, 0));
 }
+
+namespace mpibatch::work {
+namespace {
+
+TEST(SentencesIcu, UnderscoreTagsReadLikeHyphenatedOnes) {
+  const std::string text = "It was late. Mr. Smith went home.";
+  EXPECT_EQ(split_sentences(text, "en_US"), split_sentences(text, "en-US"));
+  EXPECT_EQ(split_sentences(text, "en_US").size(), 2u);
+}
+
+}  // namespace
+}  // namespace mpibatch::work
