@@ -1,5 +1,6 @@
 #include "run_job.h"
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -210,7 +211,15 @@ void RunJob::load_model() {
     model::RunnerOptions options;
     options.path = config_.model.path;
     options.device = device_.device;
-    runner_ = std::make_unique<model::TorchScriptRunner>(options);
+    auto runner = std::make_unique<model::TorchScriptRunner>(options);
+    if (!config_.output.audio.empty() && !runner->feature_shape().empty()) {
+      throw ModelError(fmt::format(
+          "output.audio needs one sample per output row, but '{}' returns rows of shape [{}] "
+          "(on the probe batch); use a model that returns waveforms [B, S], or remove "
+          "output.audio",
+          config_.model.path, fmt::join(runner->feature_shape(), ", ")));
+    }
+    runner_ = std::move(runner);
   });
   spdlog::info("model: {} (loaded in {:.2f} s)", runner_->describe(),
                timer_.seconds(Phase::kModelLoad));

@@ -41,6 +41,7 @@ work::Book read_epub(const std::filesystem::path& file) {
                        "'); split the book, or check that the file is what it claims to be");
     }
     HtmlText page = html_to_text(xhtml);
+    check_complete(page, file.string() + "!" + path);
     const auto label = package.labels.find(path);
     work::Chapter chapter;
     chapter.index = static_cast<std::uint32_t>(book.chapters.size());

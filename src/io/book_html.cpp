@@ -35,7 +35,9 @@ HtmlText read_page(const fs::path& file) {
                      " MiB, over the limit of " + std::to_string(kMaxHtmlFileBytes >> 20) +
                      " MiB for one HTML file; split it into chapter files");
   }
-  return html_to_text(read_file_bytes(file));
+  HtmlText page = html_to_text(read_file_bytes(file));
+  check_complete(page, file.string());
+  return page;
 }
 
 /// The table-of-contents page among `files`, or end.

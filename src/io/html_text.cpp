@@ -8,6 +8,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "mpibatch/error.h"
+
 namespace mpibatch::io {
 namespace {
 
@@ -170,19 +172,35 @@ std::string node_text(xmlNode* root) {
   return out.take();
 }
 
-Doc parse(std::string_view html) {
+/// The parsed page; `stopped` gets libxml2's reason when it gave up before the end (a text
+/// node over 10 MB, elements nested over 256 deep), which would silently cut the chapter.
+Doc parse(std::string_view html, std::string& stopped) {
   if (html.size() > INT_MAX) throw std::length_error("html_to_text: document over 2 GiB");
-  return Doc(htmlReadMemory(
-                 html.data(), static_cast<int>(html.size()), nullptr, nullptr,
-                 HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING),
-             &xmlFreeDoc);
+  const std::unique_ptr<htmlParserCtxt, decltype(&htmlFreeParserCtxt)> context(
+      htmlCreateMemoryParserCtxt(html.data(), static_cast<int>(html.size())), &htmlFreeParserCtxt);
+  if (!context) throw std::bad_alloc();
+  // Like htmlReadMemory: UTF-8 unless the page declares another charset (an HTML context
+  // alone would guess Latin-1).
+  context->charset = XML_CHAR_ENCODING_UTF8;
+  htmlCtxtUseOptions(context.get(), HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                        HTML_PARSE_NOWARNING);
+  htmlParseDocument(context.get());  // as htmlReadMemory does, keeping the context to ask
+  Doc doc(context->myDoc, &xmlFreeDoc);
+  context->myDoc = nullptr;
+  if (context->disableSAX != 0) {
+    const xmlError* error = xmlCtxtGetLastError(context.get());
+    stopped = error != nullptr && error->message != nullptr ? error->message : "unknown error";
+    while (!stopped.empty() && (stopped.back() == '\n' || stopped.back() == ' '))
+      stopped.pop_back();
+  }
+  return doc;
 }
 
 }  // namespace
 
 HtmlText html_to_text(std::string_view html) {
   HtmlText page;
-  const Doc doc = parse(html);
+  const Doc doc = parse(html, page.parse_stopped);
   if (!doc) return page;
   auto* const root = reinterpret_cast<xmlNode*>(doc.get());
 
@@ -226,6 +244,12 @@ HtmlText html_to_text(std::string_view html) {
       });
   page.text = out.take();
   return page;
+}
+
+void check_complete(const HtmlText& page, const std::string& where) {
+  if (page.parse_stopped.empty()) return;
+  throw InputError("input.path: '" + where + "' could not be read to the end (libxml2: " +
+                   page.parse_stopped + "); simplify or split that page");
 }
 
 std::string href_target(std::string_view href) {

@@ -31,11 +31,17 @@ struct HtmlText {
   std::string language;         ///< lang / xml:lang of <html>, <body> or the first div/section/
                                 ///< article/main that has one; empty if none
   std::vector<HtmlLink> links;  ///< in document order
+  /// Non-empty when libxml2 stopped before the end of the page (its reason): the text is
+  /// incomplete and the caller reports the file.
+  std::string parse_stopped;
 };
 
 /// Parses `html` leniently (recovering from errors, no network, HTML entities decoded, the
 /// charset from <meta> or the XML declaration, else UTF-8 when valid, else Latin-1).
 HtmlText html_to_text(std::string_view html);
+
+/// InputError "input.path: '<where>' ..." if the parse of `page` stopped early; else nothing.
+void check_complete(const HtmlText& page, const std::string& where);
 
 /// The local path a link points to: without #fragment and ?query, %-decoded. Empty for links
 /// with a scheme (http:, mailto:), absolute paths ("/x") and same-page links ("#x").

@@ -210,6 +210,10 @@ std::vector<ItemOutput> TorchScriptRunner::run(const std::vector<const TokenIds*
   return outputs;
 }
 
+const std::vector<std::int64_t>& TorchScriptRunner::feature_shape() const {
+  return impl_->feature_shape;
+}
+
 std::string TorchScriptRunner::describe() const {
   return "TorchScript " + std::filesystem::path(impl_->path).filename().string() + " on " +
          impl_->device_name;

@@ -161,3 +161,19 @@ TEST(PythonModel, WrongSignatureIsABadInputOnEveryRank) {
     EXPECT_FALSE(std::filesystem::exists(ws.output(name) + ".partial"));
   }
 }
+
+TEST(PythonModel, AudioOutputFromAModelWithFeatureRowsIsRefusedBeforeAnyWork) {
+  PythonModels::get();  // python/model.pt returns rows of 2 features
+  auto& ws = Workspace::get();
+  const auto run = run_job(2, ws.write_job("features_audio", {{"model.path", "python/model.pt"},
+                                                              {"output.audio", "features-audio"}}));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("output.audio needs one sample per output row, but '" +
+                            ws.dir().file("python/model.pt") + "' returns rows of shape [2]"),
+            std::string::npos)
+      << run.output;
+  for (const std::string left : {"features_audio.h5", "features_audio.h5.partial", "features-audio",
+                                 "features-audio.partial"}) {
+    EXPECT_FALSE(std::filesystem::exists(ws.dir().file(left))) << left;
+  }
+}

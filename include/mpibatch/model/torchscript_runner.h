@@ -35,6 +35,8 @@ class TorchScriptRunner final : public ModelRunner {
 
   std::vector<ItemOutput> run(const std::vector<const TokenIds*>& batch) override;
   std::string describe() const override;
+  /// Trailing dims of every output row, as the probe batch returned them; empty for [B, S].
+  const std::vector<std::int64_t>& feature_shape() const;
 
  private:
   struct Impl;

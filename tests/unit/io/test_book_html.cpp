@@ -161,3 +161,22 @@ TEST(BookHtml, FormatOptionOverridesTheExtension) {
               "input.format: unknown format 'pdf'; use auto, text, markdown, html or epub");
   }
 }
+
+TEST(BookHtml, APageLibxml2GivesUpOnIsAnErrorNotASilentlyShortChapter) {
+  TempDir dir;
+  std::string deep = "<html><body><p>Start.</p>";
+  for (int i = 0; i < 5000; ++i) deep += "<div>";
+  deep += "deep text</body></html>";
+  const std::string file = dir.write("deep.html", deep);
+  try {
+    mi::read_book(file, {});
+    FAIL() << "expected InputError";
+  } catch (const mpibatch::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'" + file + "' could not be read to the end (libxml2: "),
+              std::string::npos)
+        << e.what();
+  }
+  // An ordinary page with sloppy markup is not such a case.
+  const std::string sloppy = dir.write("sloppy.html", "<p>One<p>Two <b>bold</i> <div>x</span>");
+  EXPECT_NO_THROW(mi::read_book(sloppy, {}));
+}
