@@ -16,6 +16,7 @@
 
 #include "encoder_unicode.h"
 #include "mpibatch/error.h"
+#include "unmapped_counter.h"
 
 namespace mpibatch::model::detail {
 namespace {
@@ -147,23 +148,8 @@ class CharsEncoder final : public Encoder {
   std::string name() const override { return "chars"; }
 
   std::string unmapped_summary() const override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (unknown_.empty()) return {};
-    std::vector<std::pair<std::size_t, char32_t>> by_count;
-    std::size_t total = 0;
-    for (const auto& [c, n] : unknown_) {
-      by_count.emplace_back(n, c);
-      total += n;
-    }
-    std::sort(by_count.rbegin(), by_count.rend());
-    std::string out = std::to_string(total) + " characters not in " + std::string(kKey) + " '" +
-                      path_ + "' (" + (vocabulary_.unk ? "mapped to <unk>" : "dropped") + "):";
-    for (std::size_t i = 0; i < by_count.size() && i < 10; ++i) {
-      out +=
-          " " + describe_code_point(by_count[i].second) + " " + std::to_string(by_count[i].first);
-    }
-    if (by_count.size() > 10) out += " ...";
-    return out;
+    return unknown_.summary("characters not in " + std::string(kKey) + " '" + path_ + "'",
+                            vocabulary_.unk ? "mapped to <unk>" : "dropped");
   }
 
  private:
@@ -201,14 +187,14 @@ class CharsEncoder final : public Encoder {
   }
 
   void count(const std::vector<char32_t>& unknown) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (char32_t c : unknown) ++unknown_[c];
+    std::map<char32_t, std::size_t> counts;
+    for (char32_t c : unknown) ++counts[c];
+    unknown_.add(counts);
   }
 
   std::string path_;
   Vocabulary vocabulary_;
-  mutable std::mutex mutex_;
-  mutable std::map<char32_t, std::size_t> unknown_;
+  mutable UnmappedCounter unknown_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "encoder_unicode.h"
 #include "espeak_session.h"
 #include "mpibatch/error.h"
+#include "unmapped_counter.h"
 
 namespace mpibatch::model::detail {
 namespace {
@@ -74,7 +75,7 @@ class PhonemesEncoder final : public Encoder {
     if (!spoken) return {};
     std::map<char32_t, std::size_t> missing;
     TokenIds ids = piper_phoneme_ids(phonemes, map_, missing);
-    if (!missing.empty()) count(missing);
+    if (!missing.empty()) missing_.add(missing);
     return ids;
   }
 
@@ -82,23 +83,7 @@ class PhonemesEncoder final : public Encoder {
   std::string name() const override { return "phonemes"; }
 
   std::string unmapped_summary() const override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (missing_.empty()) return {};
-    std::vector<std::pair<std::size_t, char32_t>> by_count;
-    std::size_t total = 0;
-    for (const auto& [phoneme, n] : missing_) {
-      by_count.emplace_back(n, phoneme);
-      total += n;
-    }
-    std::sort(by_count.rbegin(), by_count.rend());
-    std::string out =
-        std::to_string(total) + " phonemes not in model.phoneme_map '" + path_ + "' (skipped):";
-    for (std::size_t i = 0; i < by_count.size() && i < 10; ++i) {
-      out +=
-          " " + describe_code_point(by_count[i].second) + " " + std::to_string(by_count[i].first);
-    }
-    if (by_count.size() > 10) out += " ...";
-    return out;
+    return missing_.summary("phonemes not in model.phoneme_map '" + path_ + "'", "skipped");
   }
 
  private:
@@ -134,16 +119,10 @@ class PhonemesEncoder final : public Encoder {
     return out;
   }
 
-  void count(const std::map<char32_t, std::size_t>& missing) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& [phoneme, n] : missing) missing_[phoneme] += n;
-  }
-
   std::string path_;
   PiperPhonemeMap map_;
   std::string voice_;  ///< fixed voice, or empty: from each item's language
-  mutable std::mutex mutex_;
-  mutable std::map<char32_t, std::size_t> missing_;
+  mutable UnmappedCounter missing_;
 };
 
 }  // namespace
