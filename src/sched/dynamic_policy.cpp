@@ -1,0 +1,116 @@
+#include "mpibatch/sched/dynamic_policy.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace mpibatch::sched {
+
+DynamicPolicy::DynamicPolicy(DynamicOptions options) : options_(options) {
+  options_.chunk_divisor = std::max(1.0, options_.chunk_divisor);
+}
+
+void DynamicPolicy::start(const std::vector<double>& item_costs, int ranks) {
+  costs_ = item_costs;
+  order_.resize(costs_.size());
+  std::iota(order_.begin(), order_.end(), ItemIndex{0});
+  std::stable_sort(order_.begin(), order_.end(),
+                   [&](ItemIndex a, ItemIndex b) { return costs_[a] > costs_[b]; });
+  cursor_ = 0;
+  back_ = order_.size();
+  queued_cost_ = std::accumulate(costs_.begin(), costs_.end(), 0.0);
+  ranks_.assign(static_cast<std::size_t>(std::max(ranks, 1)), RankState{});
+  known_ = {};
+  active_ = {};
+  active_.unknown = ranks_.size();
+}
+
+double DynamicPolicy::measured_speed(int rank) const {
+  return ranks_.at(static_cast<std::size_t>(rank)).speed;
+}
+
+double DynamicPolicy::speed_or_guess(std::size_t rank) const {
+  if (ranks_[rank].speed > 0) return ranks_[rank].speed;
+  return known_.count > 0 ? known_.speed_sum / known_.count : 1.0;
+}
+
+double DynamicPolicy::active_speed() const {
+  const double guess = known_.count > 0 ? known_.speed_sum / known_.count : 1.0;
+  return active_.speed_sum + static_cast<double>(active_.unknown) * guess;
+}
+
+bool DynamicPolicy::would_hold_back(std::size_t rank, double chunk_cost, double now) const {
+  if (!options_.hold_back_slow_ranks || ranks_[rank].speed <= 0) return false;
+  const double others_speed = active_speed() - ranks_[rank].speed;
+  if (others_speed <= 1e-12 * active_speed()) return false;
+  const double others_outstanding = active_.outstanding - ranks_[rank].outstanding_cost;
+  const double mine_done = now + chunk_cost / ranks_[rank].speed;
+  const double others_done = now + (others_outstanding + queued_cost_) / others_speed;
+  return mine_done > others_done;
+}
+
+void DynamicPolicy::retire(std::size_t rank) {
+  RankState& s = ranks_[rank];
+  s.retired = true;
+  active_.outstanding -= s.outstanding_cost;
+  if (s.speed > 0) {
+    active_.speed_sum -= s.speed;
+  } else {
+    --active_.unknown;
+  }
+}
+
+std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
+  const auto r = static_cast<std::size_t>(rank);
+  if (r >= ranks_.size() || ranks_[r].retired || cursor_ == back_) return {};
+  if (ranks_[r].speed <= 0 && ranks_[r].outstanding_cost <= 0) {
+    // Not measured yet: one item from the cheap end, so a slow rank costs little to measure.
+    const ItemIndex item = order_[--back_];
+    queued_cost_ = std::max(0.0, queued_cost_ - costs_[item]);
+    ranks_[r].outstanding_cost += costs_[item];
+    active_.outstanding += costs_[item];
+    return {item};
+  }
+  const double target =
+      queued_cost_ * speed_or_guess(r) / (active_speed() * options_.chunk_divisor);
+
+  std::vector<ItemIndex> chunk;
+  double chunk_cost = 0.0;
+  std::size_t end = cursor_;
+  do {  // at least one item
+    chunk_cost += costs_[order_[end]];
+    ++end;
+  } while (end < back_ && chunk_cost + costs_[order_[end]] <= target);
+  if (would_hold_back(r, chunk_cost, now)) {
+    retire(r);
+    return {};
+  }
+  chunk.assign(order_.begin() + static_cast<std::ptrdiff_t>(cursor_),
+               order_.begin() + static_cast<std::ptrdiff_t>(end));
+  cursor_ = end;
+  queued_cost_ = std::max(0.0, queued_cost_ - chunk_cost);
+  ranks_[r].outstanding_cost += chunk_cost;
+  active_.outstanding += chunk_cost;
+  std::sort(chunk.begin(), chunk.end());
+  return chunk;
+}
+
+void DynamicPolicy::finished(int rank, const std::vector<ItemIndex>& items, double seconds) {
+  RankState& s = ranks_.at(static_cast<std::size_t>(rank));
+  double cost = 0.0;
+  for (ItemIndex i : items) cost += costs_.at(i);
+  const double reported = std::min(cost, s.outstanding_cost);
+  s.outstanding_cost -= reported;
+  if (!s.retired) active_.outstanding -= reported;
+  if (seconds <= 0) return;
+  const double old_speed = s.speed;
+  s.done_cost += cost;
+  s.busy_s += seconds;
+  s.speed = s.done_cost / s.busy_s;
+  known_.speed_sum += s.speed - old_speed;
+  if (old_speed <= 0) ++known_.count;
+  if (s.retired) return;
+  active_.speed_sum += s.speed - old_speed;
+  if (old_speed <= 0) --active_.unknown;
+}
+
+}  // namespace mpibatch::sched
