@@ -1,6 +1,7 @@
 #include "mpibatch/app/inspect.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -140,6 +141,18 @@ void print_ranks(const std::vector<io::RankRecord>& ranks, std::ostream& out) {
                fmt::format("{:.3f}", rank.wall_s)});
   }
   table.print(out);
+  std::vector<std::string> slowed;
+  for (const auto& rank : ranks) {
+    if (rank.simulated_speed != 1.0) {
+      slowed.push_back(fmt::format("rank {} at {:g}", rank.rank, rank.simulated_speed));
+    }
+  }
+  if (!slowed.empty()) {
+    out << fmt::format(
+        "SIMULATED: runtime.simulate_speed slowed {} on purpose; not a real run's "
+        "timing\n",
+        fmt::join(slowed, ", "));
+  }
 }
 
 void print_chapters(const std::vector<io::ChapterRecord>& chapters, const io::RunInfo& info,

@@ -266,6 +266,16 @@ int RunJob::execute() {
   options.batch_size = config_.model.batch_size;
   options.attempt = comm_.all_reduce_max(static_cast<int>(attempt_));  // known on rank 0
   options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
+  const auto& speeds = config_.runtime.simulate_speed;
+  const auto rank = static_cast<std::size_t>(comm_.rank());
+  options.simulated_speed = rank < speeds.size() ? speeds[rank] : 1.0;
+  self.simulated_speed = options.simulated_speed;
+  if (root() && !speeds.empty()) {
+    spdlog::warn(
+        "runtime.simulate_speed [{}] is set: ranks are slowed down ON PURPOSE (a testing knob); "
+        "recorded in /ranks.simulated_speed",
+        fmt::join(speeds, ", "));
+  }
   const pipeline::PipelineResult result =
       pipeline::run_pipeline(context, plan_.work, writer_.get(), options, self);
   if (const std::string unmapped = encoder_->unmapped_summary(); !unmapped.empty()) {

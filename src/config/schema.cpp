@@ -76,13 +76,14 @@ std::vector<KeySpec> make_schema() {
       row("runtime.log_dir", &C::runtime, &RuntimeSection::log_dir, path()),
       row("runtime.max_consecutive_failures", &C::runtime,
           &RuntimeSection::max_consecutive_failures, int_in_range(0, 1000000)),
+      row("runtime.simulate_speed", &C::runtime, &RuntimeSection::simulate_speed,
+          speed_fractions()),
 
       row("output.path", &C::output, &OutputSection::path, path()),
       row("output.overwrite", &C::output, &OutputSection::overwrite, boolean()),
       row("output.compression", &C::output, &OutputSection::compression, int_in_range(0, 9)),
       row("output.audio", &C::output, &OutputSection::audio, path()),
-      row("output.audio_format", &C::output, &OutputSection::audio_format,
-          one_of({"wav", "flac"})),
+      row("output.audio_format", &C::output, &OutputSection::audio_format, one_of({"wav", "flac"})),
       row("output.audio_pause", &C::output, &OutputSection::audio_pause, non_negative_number()),
       row("output.audio_level", &C::output, &OutputSection::audio_level, one_of({"peak", "clip"})),
   };

@@ -438,6 +438,36 @@ Codec<std::vector<ChapterRange>> chapter_ranges() {
   return codec;
 }
 
+Codec<std::vector<double>> speed_fractions() {
+  Codec<std::vector<double>> codec;
+  codec.read = [](const YAML::Node& value, const Origin&, std::vector<double>& out) -> std::string {
+    const std::string expectation =
+        "must be a list of per-rank speed fractions in (0, 1] like [1, 1, 0.05]";
+    if (value.IsNull()) {
+      out.clear();
+      return {};
+    }
+    if (!value.IsSequence()) return expectation + got(value);
+    std::vector<double> speeds;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      double speed = 0;
+      if (!value[i].IsScalar() || !parse_number(value[i].Scalar(), speed) || speed <= 0 ||
+          speed > 1) {
+        return expectation + "; entry " + std::to_string(i + 1) + " is " + describe(value[i]);
+      }
+      speeds.push_back(speed);
+    }
+    out = std::move(speeds);
+    return {};
+  };
+  codec.write = [](YAML::Emitter& out, const std::vector<double>& value) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (double speed : value) out << format_number(speed);
+    out << YAML::EndSeq;
+  };
+  return codec;
+}
+
 Codec<std::string> language_tag() {
   Codec<std::string> codec;
   codec.read = [](const YAML::Node& value, const Origin&, std::string& out) -> std::string {

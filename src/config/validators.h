@@ -64,6 +64,8 @@ Codec<std::string> path();
 Codec<std::vector<std::string>> path_list();
 /// all | "1-3, 7, 10-" | a list of chapter numbers and "a-b" ranges (1-based).
 Codec<std::vector<ChapterRange>> chapter_ranges();
+/// A list of numbers in (0, 1], e.g. [1, 1, 0.05]; [] = none.
+Codec<std::vector<double>> speed_fractions();
 /// auto | a BCP 47 language tag such as en, fr-FR, zh-Hant-TW.
 Codec<std::string> language_tag();
 /// A job name (see check_job_name()).

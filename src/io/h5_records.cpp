@@ -53,6 +53,7 @@ struct RankRow {
   double start = 0.0;
   double end = 0.0;
   double wall_s = 0.0;
+  double simulated_speed = 1.0;
   double phase_s[timing::kPhaseCount] = {};
 };
 
@@ -125,6 +126,7 @@ const RowLayout& rank_layout() {
     MPIBATCH_FIELD(l, RankRow, start, native<double>());
     MPIBATCH_FIELD(l, RankRow, end, native<double>());
     MPIBATCH_FIELD(l, RankRow, wall_s, native<double>());
+    MPIBATCH_FIELD(l, RankRow, simulated_speed, native<double>());
     for (std::size_t p = 0; p < timing::kPhaseCount; ++p) {
       l.add(phase_column(static_cast<timing::Phase>(p)),
             offsetof(RankRow, phase_s) + p * sizeof(double), native<double>());
@@ -195,7 +197,8 @@ void write_ranks(hid_t loc, const std::vector<RankRecord>& ranks) {
                 r->items_failed,
                 r->start,
                 r->end,
-                r->wall_s};
+                r->wall_s,
+                r->simulated_speed};
     std::copy(r->phase_s.begin(), r->phase_s.end(), row.phase_s);
     rows.push_back(row);
   }
@@ -254,6 +257,7 @@ std::vector<RankRecord> read_ranks(hid_t loc) {
     r.start = row.start;
     r.end = row.end;
     r.wall_s = row.wall_s;
+    r.simulated_speed = row.simulated_speed;
     std::copy(std::begin(row.phase_s), std::end(row.phase_s), r.phase_s.begin());
     return r;
   });
@@ -261,9 +265,9 @@ std::vector<RankRecord> read_ranks(hid_t loc) {
 
 std::vector<ChapterRecord> read_chapters(hid_t loc) {
   return read_table<ChapterRow>(loc, kChaptersDataset, chapter_layout(), [](const ChapterRow& row) {
-    return ChapterRecord{row.index,          from_c(row.title), from_c(row.source),
-                         from_c(row.language), row.first_item, row.items,
-                         row.output_length};
+    return ChapterRecord{
+        row.index,      from_c(row.title), from_c(row.source), from_c(row.language),
+        row.first_item, row.items,         row.output_length};
   });
 }
 

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
+#include <thread>
 
 #include "mpibatch/error.h"
 
@@ -16,6 +18,7 @@ BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, doubl
       batch_size_(std::max(options.batch_size, 1)),
       attempt_(options.attempt),
       max_failures_in_a_row_(options.max_consecutive_failures),
+      simulated_speed_(options.simulated_speed > 0 ? options.simulated_speed : 1.0),
       epoch_(epoch) {}
 
 void BatchWorker::run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
@@ -104,6 +107,10 @@ void BatchWorker::forward(std::vector<ItemResult*>& results,
   const double t0 = clock.now();
   try {
     std::vector<model::ItemOutput> outputs = ctx_.runner.run(inputs);
+    if (simulated_speed_ < 1.0) {  // runtime.simulate_speed: as if the device were slower
+      const double real = clock.now() - t0;
+      std::this_thread::sleep_for(std::chrono::duration<double>(real / simulated_speed_ - real));
+    }
     charge(clock.now() - t0);
     for (std::size_t k = 0; k < results.size(); ++k) {
       results[k]->output = std::move(outputs[k]);

@@ -43,6 +43,7 @@ class BatchWorker {
   int batch_size_;
   std::uint32_t attempt_;
   int max_failures_in_a_row_;
+  double simulated_speed_;
   double epoch_;
   int failures_in_a_row_ = 0;
   std::string last_error_;

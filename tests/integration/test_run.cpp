@@ -200,3 +200,29 @@ TEST(Run, LogLinesNameRankAndHostAndEveryRankCanWriteItsOwnLogFile) {
   ASSERT_EQ(verbose.exit_code, 0) << verbose.output;
   EXPECT_NE(verbose.output.find("[rank 1/2 "), std::string::npos) << verbose.output;
 }
+
+TEST(Run, SimulateSpeedSlowsARankOnPurposeAndTheFileSaysSo) {
+  auto& ws = Workspace::get();
+  const auto run = run_job(2, ws.write_job("slowed", {{"runtime.simulate_speed", "[1, 0.25]"},
+                                                      {"input.max_chars", "400"}}));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("runtime.simulate_speed [1, 0.25] is set"), std::string::npos)
+      << run.output;
+  const mi::ResultReader file(ws.output("slowed"));
+  const auto ranks = file.ranks();
+  ASSERT_EQ(ranks.size(), 2u);
+  EXPECT_EQ(ranks[0].simulated_speed, 1.0);
+  EXPECT_EQ(ranks[1].simulated_speed, 0.25);
+  // Rank 1's model calls were stretched to 4x: its compute time per input char is clearly
+  // above rank 0's (a wide margin: the two ranks also differ by load on a shared machine).
+  std::vector<double> chars(2, 0.0);
+  for (const auto& item : file.items()) chars[static_cast<std::size_t>(item.rank)] += item.chars;
+  const double per_char_0 = ranks[0].phase(mpibatch::timing::Phase::kCompute) / chars[0];
+  const double per_char_1 = ranks[1].phase(mpibatch::timing::Phase::kCompute) / chars[1];
+  EXPECT_GT(per_char_1, 2.0 * per_char_0) << per_char_0 << " vs " << per_char_1;
+  const auto shown = run_shell(mpibatch::testing::mpibatch_binary() + " inspect " +
+                               shell_quote(ws.output("slowed")));
+  EXPECT_NE(shown.output.find("SIMULATED: runtime.simulate_speed slowed rank 1 at 0.25"),
+            std::string::npos)
+      << shown.output;
+}

@@ -61,6 +61,7 @@ struct RankRecord {
   double start = 0.0;                                 ///< common clock, first item
   double end = 0.0;                                   ///< common clock, done with its own work
   double wall_s = 0.0;                                ///< process start to final gather
+  double simulated_speed = 1.0;  ///< runtime.simulate_speed: < 1 = compute slowed on purpose
   std::array<double, timing::kPhaseCount> phase_s{};  ///< indexed by timing::Phase
 
   double phase(timing::Phase p) const { return phase_s[static_cast<std::size_t>(p)]; }
@@ -69,7 +70,7 @@ struct RankRecord {
   void serialize(Archive& ar) {
     ar(rank, host, local_rank, local_size, device, device_name, device_reason, intra_threads,
        interop_threads, batch_size, gpu_memory_total, gpu_memory_peak, items, items_failed, start,
-       end, wall_s, phase_s);
+       end, wall_s, simulated_speed, phase_s);
   }
 };
 

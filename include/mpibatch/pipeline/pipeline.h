@@ -72,6 +72,9 @@ struct PipelineOptions {
   /// A rank that sees the model fail on this many items in a row skips its remaining items
   /// (recorded with the reason); 0 = never.
   int max_consecutive_failures = 32;
+  /// TESTING KNOB (runtime.simulate_speed): this rank's model calls are stretched by sleeping
+  /// to 1/speed of their time, so a slower device is reproduced on one machine. 1 = real.
+  double simulated_speed = 1.0;
 };
 
 /// A rank's collaborators for one run.

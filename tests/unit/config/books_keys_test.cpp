@@ -95,5 +95,19 @@ TEST_F(BooksKeysTest, EncodersNeedTheirFilesAndAudioNeedsASampleRate) {
                           abs("out/audio") + "' (job.yaml:8)"));
 }
 
+TEST_F(BooksKeysTest, SimulateSpeedIsAListOfFractionsOfRealSpeed) {
+  EXPECT_THAT(problems_with("input:\n  path: book\nruntime:\n  simulate_speed: [1, 1, 0.05]\n"),
+              IsEmpty());
+  EXPECT_EQ(config_.runtime.simulate_speed, (std::vector<double>{1, 1, 0.05}));
+  for (const char* bad : {"[1, 2]", "[0]", "[-1]", "0.5", "[x]"}) {
+    const auto problems = problems_with(
+        std::string("input:\n  path: book\nruntime:\n  simulate_speed: ") + bad + "\n");
+    ASSERT_EQ(problems.size(), 1u) << bad;
+    EXPECT_THAT(problems[0], ::testing::StartsWith("runtime.simulate_speed: must be a list of "
+                                                   "per-rank speed fractions in (0, 1]"))
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace mpibatch::config::testing

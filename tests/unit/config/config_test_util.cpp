@@ -101,6 +101,7 @@ void expect_same_config(const JobConfig& a, const JobConfig& b) {
   EXPECT_EQ(a.runtime.threads_per_rank, b.runtime.threads_per_rank);
   EXPECT_EQ(a.runtime.interop_threads, b.runtime.interop_threads);
   EXPECT_EQ(a.runtime.log_dir, b.runtime.log_dir);
+  EXPECT_EQ(a.runtime.simulate_speed, b.runtime.simulate_speed);
   EXPECT_EQ(a.output.path, b.output.path);
   EXPECT_EQ(a.output.overwrite, b.output.overwrite);
   EXPECT_EQ(a.output.compression, b.output.compression);

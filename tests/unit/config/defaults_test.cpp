@@ -76,6 +76,7 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  interop_threads: 1\n"
       "  log_dir: \"\"\n"
       "  max_consecutive_failures: 32\n"
+      "  simulate_speed: []\n"
       "output:\n"
       "  path: " +
       abs("demo.h5") +

@@ -52,6 +52,7 @@ TEST_F(ConfigTest, EveryKeyChangedRoundTripsExactly) {
           "  threads_per_rank: 7\n"
           "  interop_threads: 2\n"
           "  log_dir: logs dir/run#1\n"
+          "  simulate_speed: [1, 0.5, 1e-3]\n"
           "output:\n"
           "  path: out/tts run.h5\n"
           "  overwrite: on\n"

@@ -64,13 +64,15 @@ TEST_F(ConfigTest, EmptyJobFile) {
 
 TEST_F(ConfigTest, MissingRequiredKeys) {
   EXPECT_THAT(load_problems(job("job:\n  name: demo\n")),
-              ElementsAre("input.path: required; the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them",
+              ElementsAre("input.path: required; the book: a folder, a text, Markdown, HTML or "
+                          "EPUB file, or a list of them",
                           "model.path: required; the TorchScript model file (.pt) to run"));
 }
 
 TEST_F(ConfigTest, RequiredKeyGivenEmptyNamesWhere) {
   EXPECT_THAT(load_problems(job("input:\n  path: ''\nmodel:\n  path: model.pt\n")),
-              ElementsAre("input.path: required; the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them "
+              ElementsAre("input.path: required; the book: a folder, a text, Markdown, HTML or "
+                          "EPUB file, or a list of them "
                           "(job.yaml:2)"));
 }
 
@@ -80,7 +82,8 @@ TEST_F(ConfigTest, ErrorMessageHasOneProblemPerLine) {
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(),
-                 "input.path: required; the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them\n"
+                 "input.path: required; the book: a folder, a text, Markdown, HTML or EPUB file, "
+                 "or a list of them\n"
                  "model.path: required; the TorchScript model file (.pt) to run");
     EXPECT_EQ(e.exit_code(), ExitCode::kBadInput);
   }

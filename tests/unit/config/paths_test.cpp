@@ -72,7 +72,8 @@ TEST_F(ConfigTest, TildeIsTheHomeDirectory) {
 
 TEST_F(ConfigTest, InputMayBeASingleFile) {
   const LoadOptions options = job("input:\n  path: book/chapter1.txt\nmodel:\n  path: model.pt\n");
-  EXPECT_EQ(load_job_config(options).input.paths, std::vector<std::string>{abs("book/chapter1.txt")});
+  EXPECT_EQ(load_job_config(options).input.paths,
+            std::vector<std::string>{abs("book/chapter1.txt")});
 }
 
 TEST_F(ConfigTest, PathChecksReportMissingInputAndModel) {

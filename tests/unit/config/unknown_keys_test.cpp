@@ -25,7 +25,7 @@ TEST_F(ConfigTest, UnknownKeyInASectionSuggestsTheClosestKey) {
                   "runtime.Device: unknown key; did you mean 'runtime.device'? (jobs/x.yaml:7)",
                   "runtime.threads: unknown key; the keys of runtime are schedule, device, "
                   "on_missing_gpu, threads_per_rank, interop_threads, log_dir, "
-                  "max_consecutive_failures (jobs/x.yaml:8)"));
+                  "max_consecutive_failures, simulate_speed (jobs/x.yaml:8)"));
 }
 
 TEST_F(ConfigTest, KeyInTheWrongSectionSuggestsItsSection) {
@@ -68,7 +68,8 @@ TEST_F(ConfigTest, SectionGivenAsAScalarOrAList) {
                           "espeak_voice, batch_size, output_units, sample_rate), got 'model.pt' "
                           "(job.yaml:3)",
                           "runtime: must be a map of keys (schedule, device, on_missing_gpu, "
-                          "threads_per_rank, interop_threads, log_dir, max_consecutive_failures), "
+                          "threads_per_rank, interop_threads, log_dir, max_consecutive_failures, "
+                          "simulate_speed), "
                           "got a list (job.yaml:4)",
                           "model.path: required; the TorchScript model file (.pt) to run"));
 }
@@ -96,7 +97,8 @@ TEST_F(ConfigTest, JobFileMustBeAMap) {
   EXPECT_THAT(load_problems(job("- input\n- model\n", "jobs/x.yaml")),
               ElementsAre("jobs/x.yaml:1: must be a map of sections (job, input, model, "
                           "runtime, output), got a list",
-                          "input.path: required; the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them",
+                          "input.path: required; the book: a folder, a text, Markdown, HTML or "
+                          "EPUB file, or a list of them",
                           "model.path: required; the TorchScript model file (.pt) to run"));
 }
 
