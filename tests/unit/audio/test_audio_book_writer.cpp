@@ -13,6 +13,7 @@
 
 #include "mpibatch/audio/audio_book_writer.h"
 #include "mpibatch/error.h"
+#include "support/error_message.h"
 #include "support/recording_result_writer.h"
 #include "support/temp_dir.h"
 
@@ -81,16 +82,7 @@ float max_abs(const std::vector<float>& samples) {
   return peak;
 }
 
-template <class Exception, class Call>
-std::string message_of(Call call) {
-  try {
-    call();
-  } catch (const Exception& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception of the expected type";
-  return "";
-}
+using mpibatch::testing::message_of;
 
 AudioOptions options_for(const fs::path& folder, const std::string& format = "wav",
                          const std::string& level = "clip", double pause_s = 0.1) {

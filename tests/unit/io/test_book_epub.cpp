@@ -5,11 +5,13 @@
 #include <utility>
 #include <vector>
 
+#include "book_test_util.h"
 #include "mpibatch/error.h"
 #include "mpibatch/io/book_reader.h"
 #include "support/temp_dir.h"
 
 namespace mi = mpibatch::io;
+using mpibatch::io::testing::error_of;
 using mpibatch::testing::TempDir;
 
 namespace {
@@ -117,15 +119,6 @@ Entries without(Entries entries, const std::string& name) {
     if (entry.first != name) out.push_back(std::move(entry));
   }
   return out;
-}
-
-std::string error_of(const std::string& path, const mi::BookOptions& options = {}) {
-  try {
-    mi::read_book(path, options);
-  } catch (const mpibatch::InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

@@ -1,24 +1,13 @@
 #include <gtest/gtest.h>
 
+#include "book_test_util.h"
 #include "mpibatch/error.h"
 #include "mpibatch/io/book_reader.h"
 #include "support/temp_dir.h"
 
 namespace mi = mpibatch::io;
+using mpibatch::io::testing::error_of;
 using mpibatch::testing::TempDir;
-
-namespace {
-
-std::string error_of(const std::string& path, const mi::BookOptions& options = {}) {
-  try {
-    mi::read_book(path, options);
-  } catch (const mpibatch::InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-}  // namespace
 
 TEST(BookReader, FolderChaptersInNaturalOrderWithTitles) {
   TempDir dir;
@@ -87,8 +76,8 @@ TEST(BookReader, ClearErrorsForBadInput) {
             "input.path: no such file or directory '" + dir.file("missing") + "'");
   dir.write("empty/readme.pdf", "x");
   EXPECT_EQ(error_of(dir.file("empty")),
-            "input.path: no chapter files (*.txt, *.md, *.markdown, *.html, *.htm, *.xhtml) in '" + dir.file("empty") +
-                "'; add chapter files or set input.extensions");
+            "input.path: no chapter files (*.txt, *.md, *.markdown, *.html, *.htm, *.xhtml) in '" +
+                dir.file("empty") + "'; add chapter files or set input.extensions");
   EXPECT_NE(
       error_of(dir.write("bin.txt", std::string("ab\0cd", 5))).find("looks like a binary file"),
       std::string::npos);

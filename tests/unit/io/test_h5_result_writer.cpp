@@ -9,6 +9,7 @@
 #include "mpibatch/io/h5_result_writer.h"
 #include "mpibatch/io/result_reader.h"
 #include "sample_run.h"
+#include "support/error_message.h"
 #include "support/temp_dir.h"
 
 namespace mpibatch::io {
@@ -20,16 +21,7 @@ using mpibatch::testing::read_file;
 using mpibatch::testing::TempDir;
 using ::testing::HasSubstr;
 
-template <class Exception, class Call>
-std::string message_of(Call call) {
-  try {
-    call();
-  } catch (const Exception& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception of the expected type";
-  return "";
-}
+using mpibatch::testing::message_of;
 
 TEST(H5ResultWriter, FinalFileAppearsOnlyOnCommit) {
   TempDir dir;
