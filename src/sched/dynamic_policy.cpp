@@ -4,24 +4,41 @@
 #include <numeric>
 
 namespace mpibatch::sched {
+namespace {
+
+/// A chunk reported as taking no time (a clock's resolution) counts as taking this long.
+constexpr double kShortestChunk_s = 1e-6;
+
+}  // namespace
 
 DynamicPolicy::DynamicPolicy(DynamicOptions options) : options_(options) {
   options_.chunk_divisor = std::max(1.0, options_.chunk_divisor);
+  options_.windows = std::max(1, options_.windows);
 }
 
 void DynamicPolicy::start(const std::vector<double>& item_costs, int ranks) {
   costs_ = item_costs;
+  queued_cost_ = std::accumulate(costs_.begin(), costs_.end(), 0.0);
+  // NOTE [dynamic chunks]: window of each item by its cost prefix, then largest first within.
+  std::vector<int> window(costs_.size());
+  double before = 0.0;
+  for (std::size_t i = 0; i < costs_.size(); ++i) {
+    const double share = queued_cost_ > 0 ? before / queued_cost_ : 0.0;
+    window[i] = std::min(options_.windows - 1, static_cast<int>(share * options_.windows));
+    before += costs_[i];
+  }
   order_.resize(costs_.size());
   std::iota(order_.begin(), order_.end(), ItemIndex{0});
-  std::stable_sort(order_.begin(), order_.end(),
-                   [&](ItemIndex a, ItemIndex b) { return costs_[a] > costs_[b]; });
+  std::stable_sort(order_.begin(), order_.end(), [&](ItemIndex a, ItemIndex b) {
+    return window[a] != window[b] ? window[a] < window[b] : costs_[a] > costs_[b];
+  });
   cursor_ = 0;
   back_ = order_.size();
-  queued_cost_ = std::accumulate(costs_.begin(), costs_.end(), 0.0);
   ranks_.assign(static_cast<std::size_t>(std::max(ranks, 1)), RankState{});
   known_ = {};
   active_ = {};
   active_.unknown = ranks_.size();
+  unserved_ = ranks_.size();
 }
 
 double DynamicPolicy::measured_speed(int rank) const {
@@ -43,7 +60,8 @@ bool DynamicPolicy::would_hold_back(std::size_t rank, double chunk_cost, double 
   const double others_speed = active_speed() - ranks_[rank].speed;
   if (others_speed <= 1e-12 * active_speed()) return false;
   const double others_outstanding = active_.outstanding - ranks_[rank].outstanding_cost;
-  const double mine_done = now + chunk_cost / ranks_[rank].speed;
+  // Its outstanding chunk (prefetch: it asks while computing one) comes first.
+  const double mine_done = now + (ranks_[rank].outstanding_cost + chunk_cost) / ranks_[rank].speed;
   const double others_done = now + (others_outstanding + queued_cost_) / others_speed;
   return mine_done > others_done;
 }
@@ -62,16 +80,25 @@ void DynamicPolicy::retire(std::size_t rank) {
 std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
   const auto r = static_cast<std::size_t>(rank);
   if (r >= ranks_.size() || ranks_[r].retired || cursor_ == back_) return {};
-  if (ranks_[r].speed <= 0 && ranks_[r].outstanding_cost <= 0) {
-    // Not measured yet: one item from the cheap end, so a slow rank costs little to measure.
+  if (ranks_[r].speed <= 0) {
+    // Not measured yet: one item from the cheap end, so a slow rank costs little to measure;
+    // a second one (prefetch) only while every rank that holds nothing can still get one.
+    if (ranks_[r].served && back_ - cursor_ <= unserved_) {
+      retire(r);
+      return {};
+    }
+    if (!ranks_[r].served) --unserved_;
+    ranks_[r].served = true;
     const ItemIndex item = order_[--back_];
     queued_cost_ = std::max(0.0, queued_cost_ - costs_[item]);
     ranks_[r].outstanding_cost += costs_[item];
     active_.outstanding += costs_[item];
     return {item};
   }
+  // NOTE [dynamic chunks]: guided, and at most `growth` times what the rank has done so far.
   const double target =
-      queued_cost_ * speed_or_guess(r) / (active_speed() * options_.chunk_divisor);
+      std::min(queued_cost_ * speed_or_guess(r) / (active_speed() * options_.chunk_divisor),
+               options_.growth * ranks_[r].done_cost);
 
   std::vector<ItemIndex> chunk;
   double chunk_cost = 0.0;
@@ -94,6 +121,11 @@ std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
   return chunk;
 }
 
+void DynamicPolicy::leave(int rank) {
+  const auto r = static_cast<std::size_t>(rank);
+  if (r < ranks_.size() && !ranks_[r].retired) retire(r);
+}
+
 void DynamicPolicy::finished(int rank, const std::vector<ItemIndex>& items, double seconds) {
   RankState& s = ranks_.at(static_cast<std::size_t>(rank));
   double cost = 0.0;
@@ -101,10 +133,9 @@ void DynamicPolicy::finished(int rank, const std::vector<ItemIndex>& items, doub
   const double reported = std::min(cost, s.outstanding_cost);
   s.outstanding_cost -= reported;
   if (!s.retired) active_.outstanding -= reported;
-  if (seconds <= 0) return;
   const double old_speed = s.speed;
   s.done_cost += cost;
-  s.busy_s += seconds;
+  s.busy_s += std::max(seconds, kShortestChunk_s);
   s.speed = s.done_cost / s.busy_s;
   known_.speed_sum += s.speed - old_speed;
   if (old_speed <= 0) ++known_.count;

@@ -3,8 +3,6 @@
 #include <cmath>
 #include <numeric>
 
-#include "mpibatch/error.h"
-
 namespace mpibatch::sched {
 
 std::vector<ItemIndex> balanced_block_starts(const std::vector<double>& costs, int parts) {
@@ -39,14 +37,5 @@ std::vector<ItemIndex> StaticPolicy::next(int rank, double) {
   std::iota(block.begin(), block.end(), starts_[r]);
   return block;
 }
-
-std::unique_ptr<Policy> make_policy(const std::string& name) {
-  if (name == "static") return std::make_unique<StaticPolicy>();
-  std::string known;
-  for (const auto& n : policy_names()) known += (known.empty() ? "" : ", ") + n;
-  throw ConfigError({"runtime.schedule: unknown policy '" + name + "'; available: " + known});
-}
-
-std::vector<std::string> policy_names() { return {"static"}; }
 
 }  // namespace mpibatch::sched

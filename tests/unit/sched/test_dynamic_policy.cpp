@@ -25,23 +25,6 @@ std::vector<double> sentence_costs(std::size_t n, unsigned seed) {
 
 }  // namespace
 
-TEST(LowerBound, IsTheLargerOfTotalWorkAndTheBiggestItemsOnTheFastestRanks) {
-  EXPECT_DOUBLE_EQ(ms::makespan_lower_bound({1, 1, 1, 1}, {1, 1}), 2.0);         // total / speed
-  EXPECT_DOUBLE_EQ(ms::makespan_lower_bound({10, 1, 1}, {1, 1}), 10.0);          // one huge item
-  EXPECT_DOUBLE_EQ(ms::makespan_lower_bound({6, 6, 0.5, 0.5}, {2, 1, 1}), 4.0);  // two largest
-  EXPECT_DOUBLE_EQ(ms::makespan_lower_bound({9, 1}, {2, 1}), 4.5);    // on the fastest two
-  EXPECT_DOUBLE_EQ(ms::makespan_lower_bound({3}, {1, 3, 0.5}), 1.0);  // on the fastest
-  EXPECT_DOUBLE_EQ(ms::makespan_lower_bound({}, {1}), 0.0);
-}
-
-TEST(Simulator, StaticBlocksOnEqualRanksTakeTheLargestBlock) {
-  ms::StaticPolicy policy;
-  const auto result = ms::simulate(policy, {1, 1, 1, 1, 1, 1}, {1, 1, 1});
-  EXPECT_DOUBLE_EQ(result.makespan, 2.0);
-  EXPECT_EQ(result.items, (std::vector<std::size_t>{2, 2, 2}));
-  EXPECT_EQ(result.chunks, 3u);
-}
-
 TEST(DynamicPolicy, EveryItemExactlyOnceForManyMixes) {
   // simulate() throws if an item is handed out twice or never.
   for (unsigned seed = 0; seed < 20; ++seed) {
@@ -61,7 +44,10 @@ TEST(DynamicPolicy, EveryItemExactlyOnceForManyMixes) {
 TEST(DynamicPolicy, MeasuresWithASmallItemThenHandsOutLargestFirstInShrinkingChunks) {
   std::vector<double> costs(100);
   std::iota(costs.begin(), costs.end(), 1.0);  // item i costs i + 1
-  ms::DynamicPolicy policy;
+  ms::DynamicOptions options;
+  options.windows = 1;
+  options.growth = 1e9;  // no slow start here
+  ms::DynamicPolicy policy(options);
   policy.start(costs, 2);
   EXPECT_EQ(policy.next(0, 0.0), (std::vector<ms::ItemIndex>{0}));  // the cheapest
   EXPECT_EQ(policy.next(1, 0.0), (std::vector<ms::ItemIndex>{1}));
@@ -70,6 +56,10 @@ TEST(DynamicPolicy, MeasuresWithASmallItemThenHandsOutLargestFirstInShrinkingChu
   const auto first = policy.next(0, 2.0);
   ASSERT_FALSE(first.empty());
   EXPECT_EQ(first.back(), 99u);  // the largest item comes first
+  // Guided: a quarter of the queue (its share by speed, halved), 4949 of 5047 left.
+  double first_cost = 0;
+  for (auto i : first) first_cost += costs[i];
+  EXPECT_NEAR(first_cost, (5050.0 - 3.0) / 4, 100);
   double previous = 1e300;
   for (int round = 0; round < 10; ++round) {
     const auto chunk = policy.next(1, 2.0);
@@ -80,6 +70,69 @@ TEST(DynamicPolicy, MeasuresWithASmallItemThenHandsOutLargestFirstInShrinkingChu
     previous = cost;
     policy.finished(1, chunk, cost);
   }
+}
+
+TEST(DynamicPolicy, AChunkAtMostDoublesWhatTheRankHasDone) {
+  const std::vector<double> costs(1000, 1.0);
+  ms::DynamicPolicy policy;  // growth 2
+  policy.start(costs, 1);
+  std::size_t done = policy.next(0, 0.0).size();
+  EXPECT_EQ(done, 1u);
+  policy.finished(0, std::vector<ms::ItemIndex>(1, 0), 1.0);
+  for (std::size_t expected : {2u, 6u, 18u}) {  // 2 x (1), 2 x (1 + 2), 2 x (1 + 2 + 6)
+    const auto chunk = policy.next(0, 0.0);
+    EXPECT_EQ(chunk.size(), expected);
+    policy.finished(0, chunk, static_cast<double>(chunk.size()));
+  }
+}
+
+TEST(DynamicPolicy, WindowsKeepReadingOrderCoarselyAndLargestFirstWithin) {
+  std::vector<double> costs = {1, 5, 2, 1, 5, 2, 1, 5, 2, 1, 5, 2};  // 4 windows of 3 items
+  ms::DynamicOptions options;
+  options.windows = 4;
+  options.growth = 1e9;
+  options.chunk_divisor = 1e9;  // one item per chunk
+  ms::DynamicPolicy policy(options);
+  policy.start(costs, 1);
+  EXPECT_EQ(policy.next(0, 0.0), (std::vector<ms::ItemIndex>{9}));  // measured on the cheapest
+  policy.finished(0, {9}, 1.0);
+  std::vector<ms::ItemIndex> order;
+  for (auto chunk = policy.next(0, 0.0); !chunk.empty(); chunk = policy.next(0, 0.0)) {
+    order.insert(order.end(), chunk.begin(), chunk.end());
+    policy.finished(0, chunk, 1.0);
+  }
+  EXPECT_EQ(order, (std::vector<ms::ItemIndex>{1, 2, 0, 4, 5, 3, 7, 8, 6, 10, 11}));
+}
+
+TEST(DynamicPolicy, MoreRanksThanItemsAndOneRankAndNoItems) {
+  ms::DynamicPolicy policy;
+  auto few = ms::simulate(policy, {3, 1}, {1, 1, 1, 1, 1});
+  EXPECT_EQ(std::accumulate(few.items.begin(), few.items.end(), std::size_t{0}), 2u);
+  EXPECT_DOUBLE_EQ(few.makespan, 3.0);
+  const auto one = ms::simulate(policy, {3, 1, 2}, {2});
+  EXPECT_DOUBLE_EQ(one.makespan, 3.0);
+  EXPECT_EQ(one.items, (std::vector<std::size_t>{3}));
+  const auto none = ms::simulate(policy, {}, {1, 1});
+  EXPECT_EQ(none.chunks, 0u);
+  EXPECT_DOUBLE_EQ(none.makespan, 0.0);
+  policy.start({}, 2);
+  EXPECT_TRUE(policy.next(0, 0.0).empty());  // an empty queue: done at once
+}
+
+TEST(DynamicPolicy, ARankThatLeavesGetsNothingAndTheOthersTakeTheRest) {
+  ms::DynamicPolicy policy;
+  policy.start(std::vector<double>(10, 1.0), 2);
+  EXPECT_EQ(policy.next(1, 0.0).size(), 1u);
+  policy.leave(1);
+  EXPECT_TRUE(policy.next(1, 0.0).empty());
+  std::size_t taken = 1;
+  for (int round = 0; round < 20; ++round) {
+    const auto chunk = policy.next(0, 0.0);
+    if (chunk.empty()) break;
+    taken += chunk.size();
+    policy.finished(0, chunk, 1.0);
+  }
+  EXPECT_EQ(taken, 10u);
 }
 
 TEST(DynamicPolicy, ASlowRankIsMeasuredCheaplyAndNeverHoldsTheJobBack) {

@@ -82,6 +82,8 @@ TEST(MakePolicy, UnknownNameListsTheAvailableOnes) {
     ms::make_policy("dynamik");
     FAIL();
   } catch (const mpibatch::ConfigError& e) {
-    EXPECT_STREQ(e.what(), "runtime.schedule: unknown policy 'dynamik'; available: static");
+    EXPECT_STREQ(
+        e.what(),
+        "runtime.schedule: unknown policy 'dynamik'; available: dynamic, weighted, static");
   }
 }
