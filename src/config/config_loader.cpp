@@ -137,7 +137,8 @@ void check_paths(Builder& builder) {
   }
 }
 
-/// Keys that only make sense together: an encoder's file, audio output's sample rate.
+/// Keys that only make sense together: an encoder's file, audio output's sample rate, weights
+/// for the weighted schedule.
 void check_combinations(Builder& builder) {
   const JobConfig& config = builder.config();
   auto require = [&](bool missing, const char* key, const std::string& why) {
@@ -165,6 +166,13 @@ void check_combinations(Builder& builder) {
                            "beside it, e.g. '" +
                            (result.parent_path() / "audio").string() + "'",
                        builder.origin("output.audio")));
+  }
+  if (!config.runtime.rank_weights.empty() && config.runtime.schedule != "weighted") {
+    builder.problems().push_back(format_problem(
+        "runtime.rank_weights",
+        "only used by runtime.schedule 'weighted' (schedule is '" + config.runtime.schedule +
+            "'); set schedule: weighted or remove rank_weights",
+        builder.origin("runtime.rank_weights")));
   }
   if (!config.output.audio.empty() && config.model.sample_rate <= 0) {
     builder.problems().push_back(format_problem(

@@ -66,7 +66,9 @@ std::vector<KeySpec> make_schema() {
       row("model.output_units", &C::model, &ModelSection::output_units, text()),
       row("model.sample_rate", &C::model, &ModelSection::sample_rate, non_negative_number()),
 
-      row("runtime.schedule", &C::runtime, &RuntimeSection::schedule, one_of({"static"})),
+      row("runtime.schedule", &C::runtime, &RuntimeSection::schedule,
+          one_of({"dynamic", "weighted", "static"})),
+      row("runtime.rank_weights", &C::runtime, &RuntimeSection::rank_weights, rank_weights()),
       row("runtime.device", &C::runtime, &RuntimeSection::device, device()),
       row("runtime.on_missing_gpu", &C::runtime, &RuntimeSection::on_missing_gpu,
           one_of({"fallback", "error"})),

@@ -438,34 +438,49 @@ Codec<std::vector<ChapterRange>> chapter_ranges() {
   return codec;
 }
 
-Codec<std::vector<double>> speed_fractions() {
+namespace {
+
+/// A list of positive numbers up to `max`; `expectation` is the message's "must be ..." part.
+Codec<std::vector<double>> positive_numbers(double max, std::string expectation) {
   Codec<std::vector<double>> codec;
-  codec.read = [](const YAML::Node& value, const Origin&, std::vector<double>& out) -> std::string {
-    const std::string expectation =
-        "must be a list of per-rank speed fractions in (0, 1] like [1, 1, 0.05]";
+  codec.read = [max, expectation](const YAML::Node& value, const Origin&,
+                                  std::vector<double>& out) -> std::string {
     if (value.IsNull()) {
       out.clear();
       return {};
     }
     if (!value.IsSequence()) return expectation + got(value);
-    std::vector<double> speeds;
+    std::vector<double> numbers;
     for (std::size_t i = 0; i < value.size(); ++i) {
-      double speed = 0;
-      if (!value[i].IsScalar() || !parse_number(value[i].Scalar(), speed) || speed <= 0 ||
-          speed > 1) {
+      double number = 0;
+      if (!value[i].IsScalar() || !parse_number(value[i].Scalar(), number) || number <= 0 ||
+          number > max) {
         return expectation + "; entry " + std::to_string(i + 1) + " is " + describe(value[i]);
       }
-      speeds.push_back(speed);
+      numbers.push_back(number);
     }
-    out = std::move(speeds);
+    out = std::move(numbers);
     return {};
   };
   codec.write = [](YAML::Emitter& out, const std::vector<double>& value) {
     out << YAML::Flow << YAML::BeginSeq;
-    for (double speed : value) out << format_number(speed);
+    for (double number : value) out << format_number(number);
     out << YAML::EndSeq;
   };
   return codec;
+}
+
+}  // namespace
+
+Codec<std::vector<double>> speed_fractions() {
+  return positive_numbers(1.0,
+                          "must be a list of per-rank speed fractions in (0, 1] like [1, 1, 0.05]");
+}
+
+Codec<std::vector<double>> rank_weights() {
+  return positive_numbers(std::numeric_limits<double>::max(),
+                          "must be a list of positive per-rank weights (relative speeds) like "
+                          "[20, 20, 1]");
 }
 
 Codec<std::string> language_tag() {

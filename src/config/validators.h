@@ -66,6 +66,8 @@ Codec<std::vector<std::string>> path_list();
 Codec<std::vector<ChapterRange>> chapter_ranges();
 /// A list of numbers in (0, 1], e.g. [1, 1, 0.05]; [] = none.
 Codec<std::vector<double>> speed_fractions();
+/// A list of positive numbers, e.g. [20, 20, 1]; [] = none.
+Codec<std::vector<double>> rank_weights();
 /// auto | a BCP 47 language tag such as en, fr-FR, zh-Hant-TW.
 Codec<std::string> language_tag();
 /// A job name (see check_job_name()).

@@ -40,7 +40,7 @@ struct InputSection {
 };
 
 struct ModelSection {
-  std::string path;  ///< TorchScript file
+  std::string path;                   ///< TorchScript file
   std::string encoder = "bytes";      ///< bytes | chars | phonemes
   std::string vocabulary;             ///< chars: one character per line (docs/books.md)
   std::string phoneme_map;            ///< phonemes: Piper voice config or phoneme_id_map JSON
@@ -51,7 +51,9 @@ struct ModelSection {
 };
 
 struct RuntimeSection {
-  std::string schedule = "static";
+  std::string schedule = "dynamic";  ///< dynamic | weighted | static (sched::make_policy)
+  /// weighted: relative speed of each rank (one per rank); empty = measured by calibration.
+  std::vector<double> rank_weights;
   std::string device = "auto";              ///< auto | cpu | cuda | cuda:N
   std::string on_missing_gpu = "fallback";  ///< fallback | error
   int threads_per_rank = 0;                 ///< 0 = auto

@@ -109,5 +109,25 @@ TEST_F(BooksKeysTest, SimulateSpeedIsAListOfFractionsOfRealSpeed) {
   }
 }
 
+TEST_F(BooksKeysTest, RankWeightsArePositiveAndOnlyForTheWeightedSchedule) {
+  EXPECT_THAT(problems_with("input:\n  path: book\nruntime:\n  schedule: weighted\n"
+                            "  rank_weights: [20, 20, 1.5]\n"),
+              IsEmpty());
+  EXPECT_EQ(config_.runtime.rank_weights, (std::vector<double>{20, 20, 1.5}));
+  for (const char* bad : {"[1, 0]", "[-1]", "3", "[x]"}) {
+    const auto problems = problems_with(
+        std::string("input:\n  path: book\nruntime:\n  schedule: weighted\n  rank_weights: ") +
+        bad + "\n");
+    ASSERT_EQ(problems.size(), 1u) << bad;
+    EXPECT_THAT(problems[0], ::testing::StartsWith("runtime.rank_weights: must be a list of "
+                                                   "positive per-rank weights"))
+        << bad;
+  }
+  EXPECT_THAT(problems_with("input:\n  path: book\nruntime:\n  rank_weights: [2, 1]\n"),
+              ElementsAre(::testing::StartsWith(
+                  "runtime.rank_weights: only used by runtime.schedule 'weighted' (schedule is "
+                  "'dynamic'); set schedule: weighted or remove rank_weights")));
+}
+
 }  // namespace
 }  // namespace mpibatch::config::testing

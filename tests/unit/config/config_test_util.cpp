@@ -96,6 +96,7 @@ void expect_same_config(const JobConfig& a, const JobConfig& b) {
   EXPECT_EQ(a.model.output_units, b.model.output_units);
   EXPECT_EQ(a.model.sample_rate, b.model.sample_rate);  // exact, not approximate
   EXPECT_EQ(a.runtime.schedule, b.runtime.schedule);
+  EXPECT_EQ(a.runtime.rank_weights, b.runtime.rank_weights);
   EXPECT_EQ(a.runtime.device, b.runtime.device);
   EXPECT_EQ(a.runtime.on_missing_gpu, b.runtime.on_missing_gpu);
   EXPECT_EQ(a.runtime.threads_per_rank, b.runtime.threads_per_rank);

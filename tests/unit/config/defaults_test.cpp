@@ -28,7 +28,8 @@ TEST_F(ConfigTest, MinimalJobGetsEveryDefault) {
   EXPECT_EQ(config.model.batch_size, 8);
   EXPECT_EQ(config.model.output_units, "");
   EXPECT_EQ(config.model.sample_rate, 0.0);
-  EXPECT_EQ(config.runtime.schedule, "static");
+  EXPECT_EQ(config.runtime.schedule, "dynamic");
+  EXPECT_TRUE(config.runtime.rank_weights.empty());
   EXPECT_EQ(config.runtime.device, "auto");
   EXPECT_EQ(config.runtime.on_missing_gpu, "fallback");
   EXPECT_EQ(config.runtime.threads_per_rank, 0);
@@ -69,7 +70,8 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  output_units: \"\"\n"
       "  sample_rate: 0\n"
       "runtime:\n"
-      "  schedule: static\n"
+      "  schedule: dynamic\n"
+      "  rank_weights: []\n"
       "  device: auto\n"
       "  on_missing_gpu: fallback\n"
       "  threads_per_rank: auto\n"

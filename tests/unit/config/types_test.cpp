@@ -41,7 +41,7 @@ TEST_F(ConfigTest, EveryBadValueIsReportedAtOnceWithKeyAndLine) {
           "  output_units: [a]\n"           // 14
           "  sample_rate: -1\n"             // 15
           "runtime:\n"                      // 16
-          "  schedule: dynamic\n"           // 17
+          "  schedule: dynamik\n"           // 17
           "  device: gpu\n"                 // 18
           "  on_missing_gpu: fail\n"        // 19
           "  threads_per_rank: 0\n"         // 20
@@ -69,7 +69,8 @@ TEST_F(ConfigTest, EveryBadValueIsReportedAtOnceWithKeyAndLine) {
           "model.batch_size: must be a positive integer, got -3 (jobs/x.yaml:13)",
           "model.output_units: must be a string, got a list (jobs/x.yaml:14)",
           "model.sample_rate: must be a non-negative number, got -1 (jobs/x.yaml:15)",
-          "runtime.schedule: must be one of static; got 'dynamic' (jobs/x.yaml:17)",
+          "runtime.schedule: must be one of dynamic, weighted, static; got 'dynamik' (did you "
+          "mean 'dynamic'?) (jobs/x.yaml:17)",
           "runtime.device: must be auto, cpu, cuda or cuda:N (N = GPU index); got 'gpu' (did "
           "you mean 'cpu'?) (jobs/x.yaml:18)",
           "runtime.on_missing_gpu: must be one of fallback, error; got 'fail' (jobs/x.yaml:19)",

@@ -21,11 +21,12 @@ TEST_F(ConfigTest, UnknownKeyInASectionSuggestsTheClosestKey) {
   options.check_paths = false;
   EXPECT_THAT(
       load_problems(options),
-      ElementsAre("runtime.shedule: unknown key; did you mean 'runtime.schedule'? (jobs/x.yaml:6)",
-                  "runtime.Device: unknown key; did you mean 'runtime.device'? (jobs/x.yaml:7)",
-                  "runtime.threads: unknown key; the keys of runtime are schedule, device, "
-                  "on_missing_gpu, threads_per_rank, interop_threads, log_dir, "
-                  "max_consecutive_failures, simulate_speed (jobs/x.yaml:8)"));
+      ElementsAre(
+          "runtime.shedule: unknown key; did you mean 'runtime.schedule'? (jobs/x.yaml:6)",
+          "runtime.Device: unknown key; did you mean 'runtime.device'? (jobs/x.yaml:7)",
+          "runtime.threads: unknown key; the keys of runtime are schedule, rank_weights, device, "
+          "on_missing_gpu, threads_per_rank, interop_threads, log_dir, "
+          "max_consecutive_failures, simulate_speed (jobs/x.yaml:8)"));
 }
 
 TEST_F(ConfigTest, KeyInTheWrongSectionSuggestsItsSection) {
@@ -63,15 +64,16 @@ TEST_F(ConfigTest, SectionGivenAsAScalarOrAList) {
           "model: model.pt\n"  // 3
           "runtime: [cpu]\n"   // 4
           "job:\n");           // 5: an empty section is fine
-  EXPECT_THAT(load_problems(options),
-              ElementsAre("model: must be a map of keys (path, encoder, vocabulary, phoneme_map, "
-                          "espeak_voice, batch_size, output_units, sample_rate), got 'model.pt' "
-                          "(job.yaml:3)",
-                          "runtime: must be a map of keys (schedule, device, on_missing_gpu, "
-                          "threads_per_rank, interop_threads, log_dir, max_consecutive_failures, "
-                          "simulate_speed), "
-                          "got a list (job.yaml:4)",
-                          "model.path: required; the TorchScript model file (.pt) to run"));
+  EXPECT_THAT(
+      load_problems(options),
+      ElementsAre("model: must be a map of keys (path, encoder, vocabulary, phoneme_map, "
+                  "espeak_voice, batch_size, output_units, sample_rate), got 'model.pt' "
+                  "(job.yaml:3)",
+                  "runtime: must be a map of keys (schedule, rank_weights, device, on_missing_gpu, "
+                  "threads_per_rank, interop_threads, log_dir, max_consecutive_failures, "
+                  "simulate_speed), "
+                  "got a list (job.yaml:4)",
+                  "model.path: required; the TorchScript model file (.pt) to run"));
 }
 
 TEST_F(ConfigTest, ScalarKeyGivenAMapOrDeeperKeys) {
