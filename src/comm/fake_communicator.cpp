@@ -184,7 +184,7 @@ std::optional<Message> FakeCommunicator::try_receive(int tag) {
   return take_locked(index);
 }
 
-Message FakeCommunicator::receive(int tag) {
+Message FakeCommunicator::receive(int tag, std::chrono::microseconds /*spin*/) {
   std::unique_lock lock(world_.mutex);
   world_.throw_if_failed_locked();
   check_tag(tag, "receive");

@@ -100,7 +100,8 @@ class FakeCommunicator final : public Communicator {
 
   void send(int dest, int tag, Bytes data) override;
   std::optional<Message> try_receive(int tag) override;
-  Message receive(int tag) override;
+  using Communicator::receive;
+  Message receive(int tag, std::chrono::microseconds spin) override;
   void wait_sends() override;
   [[noreturn]] void abort(int code) override;
 

@@ -269,7 +269,7 @@ std::optional<Message> MpiCommunicator::try_receive(int tag) {
   return s.poll_incoming(tag);
 }
 
-Message MpiCommunicator::receive(int tag) {
+Message MpiCommunicator::receive(int tag, std::chrono::microseconds spin) {
   Impl& s = *impl_;
   s.reap_sends();
   s.check_tag(tag, "receive");
@@ -281,7 +281,9 @@ Message MpiCommunicator::receive(int tag) {
         return message.has_value();
       },
       "receive(tag " + std::to_string(tag) + ")", s.rank,
-      s.incoming.empty() ? s.arrival_policy() : detail::transfer_policy(0));
+      !s.incoming.empty() ? detail::transfer_policy(0)
+      : spin.count() > 0  ? detail::WaitPolicy{spin, Backoff::kTransferMaxDelay}
+                          : s.arrival_policy());
   return std::move(*message);
 }
 

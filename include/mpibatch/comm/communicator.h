@@ -18,6 +18,7 @@
 ///   if (comm.rank() == 0) { auto msg = comm.receive(kTagResult); ... }
 /// \endcode
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,7 +71,10 @@ class Communicator {
   /// in transit (a message still arriving is handed out by a later call).
   virtual std::optional<Message> try_receive(int tag) = 0;
   /// Waits for a message with `tag` from any source.
-  virtual Message receive(int tag) = 0;
+  Message receive(int tag) { return receive(tag, std::chrono::microseconds::zero()); }
+  /// The same, for a message that is due within microseconds (the answer to a request just
+  /// sent): polls without sleeping for up to `spin` of CPU time first, then as receive(tag).
+  virtual Message receive(int tag, std::chrono::microseconds spin) = 0;
   /// Waits until every queued send has completed.
   virtual void wait_sends() = 0;
 

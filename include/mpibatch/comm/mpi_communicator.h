@@ -90,7 +90,8 @@ class MpiCommunicator final : public Communicator {
   void send(int dest, int tag, Bytes data) override;
   /// May wait (without spinning) for the remaining pieces of a chunked message it started.
   std::optional<Message> try_receive(int tag) override;
-  Message receive(int tag) override;
+  using Communicator::receive;
+  Message receive(int tag, std::chrono::microseconds spin) override;
   void wait_sends() override;
   /// Number of sends not yet known to be complete (after reaping).
   std::size_t pending_sends();
