@@ -96,6 +96,16 @@ void check_output_locations(const config::JobConfig& config, bool resume) {
   }
 }
 
+/// runtime.rank_weights must give one weight per rank of this run.
+void check_rank_weights(const config::JobConfig& config, int ranks) {
+  const std::size_t weights = config.runtime.rank_weights.size();
+  if (weights == 0 || weights == static_cast<std::size_t>(ranks)) return;
+  throw ConfigError({fmt::format(
+      "runtime.rank_weights: {} weight{} for {} ranks; give one per rank (as many as the ranks "
+      "the job is started with) or remove the key to measure them",
+      weights, weights == 1 ? "" : "s", ranks)});
+}
+
 }  // namespace
 
 RunJob::RunJob(comm::Communicator& comm, timing::PhaseTimer& timer, const RunArgs& args,
@@ -125,6 +135,7 @@ void RunJob::load_config() {
     options.overrides = args_.overrides;
     options.output_path = args_.output;
     config_ = config::load_job_config(options);
+    check_rank_weights(config_, comm_.size());
     yaml = config_.effective_yaml;
   });
   comm_.broadcast(yaml, 0);
@@ -227,23 +238,39 @@ void RunJob::load_model() {
 
 int RunJob::dry_run() {
   if (root()) {
-    const auto shares = pipeline::assign_items(plan_.work, config_.runtime.schedule, comm_.size());
-    spdlog::info("dry run: the {} policy gives {} of {} items to run ({} kept from before):",
-                 config_.runtime.schedule,
+    const auto shares = pipeline::assign_items(plan_.work, pipeline_options(), comm_.size());
+    spdlog::info("dry run: {} of {} items to run ({} kept from before), schedule '{}'",
                  plan_.work.items.size() - plan_.work.reused.records.size(),
-                 plan_.work.items.size(), plan_.work.reused.records.size());
-    for (std::size_t r = 0; r < shares.size(); ++r) {
+                 plan_.work.items.size(), plan_.work.reused.records.size(),
+                 config_.runtime.schedule);
+    if (!shares) {
+      spdlog::info("  the {} schedule hands out chunks while the job runs, by measured speed",
+                   config_.runtime.schedule);
+    }
+    for (std::size_t r = 0; shares && r < shares->size(); ++r) {
+      const auto& share = (*shares)[r];
       std::uint64_t chars = 0;
-      for (std::size_t i : shares[r]) chars += plan_.work.items[i].chars;
-      spdlog::info("  rank {}: {} items, {} chars{}", r, shares[r].size(), chars,
-                   shares[r].empty()
-                       ? ""
-                       : fmt::format(" (items {}..{})", shares[r].front(), shares[r].back()));
+      for (std::size_t i : share) chars += plan_.work.items[i].chars;
+      spdlog::info(
+          "  rank {}: {} items, {} chars{}", r, share.size(), chars,
+          share.empty() ? "" : fmt::format(" (items {}..{})", share.front(), share.back()));
     }
     spdlog::info("dry run: nothing computed, nothing written (output would be '{}')",
                  config_.output.path);
   }
   return 0;
+}
+
+pipeline::PipelineOptions RunJob::pipeline_options() const {
+  pipeline::PipelineOptions options;
+  options.schedule = config_.runtime.schedule;
+  options.rank_weights = config_.runtime.rank_weights;
+  options.batch_size = config_.model.batch_size;
+  options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
+  const auto& speeds = config_.runtime.simulate_speed;
+  const auto rank = static_cast<std::size_t>(comm_.rank());
+  options.simulated_speed = rank < speeds.size() ? speeds[rank] : 1.0;
+  return options;
 }
 
 int RunJob::execute() {
@@ -261,14 +288,9 @@ int RunJob::execute() {
   self.gpu_memory_total = device_.memory_total;
 
   pipeline::RankContext context{comm_, *runner_, *encoder_, timer_};
-  pipeline::PipelineOptions options;
-  options.schedule = config_.runtime.schedule;
-  options.batch_size = config_.model.batch_size;
+  pipeline::PipelineOptions options = pipeline_options();
   options.attempt = comm_.all_reduce_max(static_cast<int>(attempt_));  // known on rank 0
-  options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
   const auto& speeds = config_.runtime.simulate_speed;
-  const auto rank = static_cast<std::size_t>(comm_.rank());
-  options.simulated_speed = rank < speeds.size() ? speeds[rank] : 1.0;
   self.simulated_speed = options.simulated_speed;
   if (root() && !speeds.empty()) {
     spdlog::warn(

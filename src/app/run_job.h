@@ -38,6 +38,8 @@ class RunJob {
   void load_model();
   int dry_run();
   int execute();
+  /// The pipeline options from the config, for this rank (attempt not set).
+  pipeline::PipelineOptions pipeline_options() const;
   /// Rank 0: root attributes, tables, rename to the final name.
   void commit(const pipeline::PipelineResult& result, int code);
   bool root() const { return comm_.rank() == 0; }

@@ -24,6 +24,13 @@ class BatchWorker {
   void run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
            const std::function<void()>& between);
 
+  /// One batch: encode, forward (retrying item by item on a ModelError), one result per item.
+  std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);
+
+  /// True once the model failed max_consecutive_failures items in a row; later items are
+  /// recorded as skipped without calling the model.
+  bool stopped() const;
+
   std::uint64_t items_done() const { return done_; }
   std::uint64_t items_failed() const { return failed_; }
   /// Common-clock time of the first batch's start and the last batch's end (0 if none).
@@ -31,11 +38,8 @@ class BatchWorker {
   double last_end() const { return last_end_; }
 
  private:
-  std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);
   /// Forward pass over `results` (encoded, status ok); fills outputs and compute shares.
   void forward(std::vector<ItemResult*>& results, const std::vector<model::TokenIds>& ids);
-  /// True once the model failed max_consecutive_failures items in a row.
-  bool stopped() const;
   /// Records an item as not run because of stopped().
   void skip(io::ItemRecord& record);
 

@@ -3,9 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "batch_worker.h"
-#include "chapter_assembler.h"
-#include "mpibatch/sched/policy.h"
-#include "progress.h"
+#include "dispatcher.h"
+#include "root_loop.h"
 #include "wire.h"
 
 namespace mpibatch::pipeline {
@@ -15,35 +14,71 @@ using timing::Phase;
 
 /// Bytes of results a worker may have in flight before it waits for rank 0 to take them.
 constexpr std::size_t kMaxBytesInFlight = 256u << 20;
+/// A worker that waits for its next chunk polls without sleeping for this much CPU time
+/// first: the grant is due within one of rank 0's polls (NOTE [chunk protocol]); with short
+/// items a sleep would cost more than the item (bench_rank0_capacity).
+constexpr std::chrono::microseconds kGrantSpin{100};
 
-/// Rank 0: every rank's share of the items, as scatter parts.
-std::vector<comm::Bytes> plan_shares(const WorkPlan& plan, const std::string& schedule, int ranks) {
-  std::vector<comm::Bytes> parts;
-  for (const auto& indices : assign_items(plan, schedule, ranks)) {
-    std::vector<work::WorkItem> share;
-    share.reserve(indices.size());
-    for (std::size_t i : indices) share.push_back(plan.items[i]);
-    parts.push_back(wire::pack(share));
+/// A worker rank: asks rank 0 for chunks (NOTE [chunk protocol]) and sends results per batch.
+void run_worker(RankContext& ctx, BatchWorker& worker) {
+  comm::Communicator& comm = ctx.comm;
+  timing::PhaseTimer& timer = ctx.timer;
+  std::size_t in_flight = 0;
+  auto deliver = [&](std::vector<ItemResult>&& results) {
+    timing::ScopedPhase phase(timer, Phase::kComm);
+    comm::Bytes bytes = wire::pack(results);
+    in_flight += bytes.size();
+    comm.send(0, wire::kTagResults, std::move(bytes));
+    if (in_flight > kMaxBytesInFlight) {
+      comm.wait_sends();
+      in_flight = 0;
+    }
+  };
+  auto control = [&](wire::Control::Kind kind, double seconds) {
+    timing::ScopedPhase phase(timer, Phase::kComm);
+    comm.send(0, wire::kTagControl, wire::pack(wire::Control{kind, seconds}));
+  };
+  auto next_chunk = [&] {
+    timer.enter(Phase::kWait);
+    const comm::Message grant = comm.receive(wire::kTagGrant, kGrantSpin);
+    timing::ScopedPhase phase(timer, Phase::kComm);
+    auto items = wire::unpack<std::vector<work::WorkItem>>(grant.data, "grant");
+    spdlog::debug("chunk of {} items", items.size());
+    return items;
+  };
+  const timing::Clock& clock = timer.clock();
+  control(wire::Control::kRequest, 0.0);
+  std::vector<work::WorkItem> chunk = next_chunk();
+  while (!chunk.empty()) {
+    // Prefetch: the next chunk comes while this one runs. A rank whose model keeps failing
+    // asks no more; the items it already holds are recorded as skipped.
+    const bool asked = !worker.stopped();
+    if (asked) control(wire::Control::kRequest, 0.0);
+    const double start = clock.now();
+    worker.run(chunk, deliver, [] {});
+    control(wire::Control::kReport, clock.now() - start);
+    if (asked) {
+      chunk = next_chunk();
+    } else {
+      control(wire::Control::kLeave, 0.0);
+      chunk.clear();
+    }
   }
-  return parts;
+  timer.enter(Phase::kComm);
+  comm.wait_sends();
 }
 
 }  // namespace
 
-std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan,
-                                                   const std::string& schedule, int ranks) {
-  std::vector<bool> reused(plan.items.size(), false);
-  for (const io::ItemRecord& r : plan.reused.records) reused.at(r.id) = true;
+std::optional<std::vector<std::vector<std::size_t>>> assign_items(const WorkPlan& plan,
+                                                                  const PipelineOptions& options,
+                                                                  int ranks) {
+  const auto policy = make_schedule_policy(options);
   std::vector<std::size_t> todo;
   std::vector<double> costs;
-  for (const auto& item : plan.items) {
-    if (reused[item.id]) continue;
-    todo.push_back(item.id);
-    costs.push_back(static_cast<double>(std::max<std::uint32_t>(item.chars, 1)));
-  }
-  const auto policy = sched::make_policy(schedule);
-  if (!policy->is_static()) throw Error("policy '" + schedule + "' needs the dynamic dispatcher");
+  pending_items(plan, todo, costs);
   policy->start(costs, ranks);
+  if (!policy->is_static()) return std::nullopt;
   std::vector<std::vector<std::size_t>> shares(static_cast<std::size_t>(ranks));
   for (int r = 0; r < ranks; ++r) {
     for (sched::ItemIndex i : policy->next(r, 0.0)) {
@@ -75,80 +110,28 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
                             const PipelineOptions& options, io::RankRecord self) {
   comm::Communicator& comm = ctx.comm;
   timing::PhaseTimer& timer = ctx.timer;
-  const timing::Clock& clock = timer.clock();
   const bool root = comm.rank() == 0;
 
-  // 1. Distribute: rank 0 decides every rank's share and scatters it.
-  timer.enter(Phase::kComm);
-  const std::vector<comm::Bytes> parts =
-      root ? plan_shares(plan, options.schedule, comm.size()) : std::vector<comm::Bytes>{};
-  const auto mine = wire::unpack<std::vector<work::WorkItem>>(comm.scatter(parts, 0), "work share");
-  spdlog::debug("received {} items", mine.size());
-
-  // 2. The common clock starts when every rank is ready.
+  // 1. The common clock starts when every rank is ready.
   timer.enter(Phase::kWait);
   comm.barrier();
-  const double epoch = clock.now();
+  const double epoch = timer.clock().now();
 
-  // 3. Compute; results stream to rank 0, which assembles and writes chapters as they complete.
-  // Rank 0's own bookkeeping between batches counts as comm (and its writes as write).
-  std::unique_ptr<ChapterAssembler> assembler;
-  std::unique_ptr<Progress> progress;
-  const std::uint64_t reused = plan.reused.records.size();
-  if (root) {
-    assembler = std::make_unique<ChapterAssembler>(plan.chapters, plan.items.size(), plan.reused,
-                                                   *writer, timer);
-    progress =
-        std::make_unique<Progress>(plan.items.size() - reused, clock, options.progress_interval_s);
-  }
-  auto take = [&](std::vector<ItemResult>&& results) {
-    for (ItemResult& r : results) assembler->add(std::move(r));
-    progress->update(assembler->received() - reused, assembler->failed());
-  };
-  std::size_t in_flight = 0;
-  auto deliver = [&](std::vector<ItemResult>&& results) {
-    timing::ScopedPhase phase(timer, Phase::kComm);
-    if (root) {
-      take(std::move(results));
-      return;
-    }
-    comm::Bytes bytes = wire::pack(results);
-    in_flight += bytes.size();
-    comm.send(0, wire::kTagResults, std::move(bytes));
-    if (in_flight > kMaxBytesInFlight) {
-      comm.wait_sends();
-      in_flight = 0;
-    }
-  };
-  auto between = [&] {
-    if (!root) return;
-    timing::ScopedPhase phase(timer, Phase::kComm);
-    while (auto message = comm.try_receive(wire::kTagResults)) {
-      take(wire::unpack<std::vector<ItemResult>>(message->data, "results"));
-    }
-  };
+  // 2. Compute; results stream to rank 0, which assembles and writes chapters as they complete.
   BatchWorker worker(ctx, options, epoch);
-  worker.run(mine, deliver, between);
+  std::unique_ptr<RootLoop> root_loop;
+  if (root) {
+    root_loop = std::make_unique<RootLoop>(ctx, plan, *writer, options, worker, epoch);
+    root_loop->run();
+  } else {
+    run_worker(ctx, worker);
+  }
   self.items = worker.items_done();
   self.items_failed = worker.items_failed();
   self.start = std::max(worker.first_start(), 0.0);
-  self.end = mine.empty() ? 0.0 : worker.last_end();
+  self.end = worker.items_done() == 0 ? 0.0 : worker.last_end();
 
-  // 4. Rank 0 takes the remaining results; workers make sure theirs went out.
-  if (root) {
-    while (!assembler->complete()) {
-      timer.enter(Phase::kWait);
-      comm::Message message = comm.receive(wire::kTagResults);
-      timer.enter(Phase::kComm);
-      take(wire::unpack<std::vector<ItemResult>>(message.data, "results"));
-    }
-    progress->finish(assembler->received() - reused, assembler->failed());
-  } else {
-    timer.enter(Phase::kComm);
-    comm.wait_sends();
-  }
-
-  // 5. The slowest rank sets the end; then rank rows go to rank 0.
+  // 3. The slowest rank sets the end; then rank rows go to rank 0.
   timer.enter(Phase::kWait);
   comm.barrier();
   timer.enter(Phase::kFinalize);
@@ -164,9 +147,10 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
     for (const comm::Bytes& row : rows) {
       result.ranks.push_back(wire::unpack<io::RankRecord>(row, "rank record"));
     }
-    result.failed = assembler->failed();
-    result.chapters = assembler->chapters();
-    result.items = assembler->take_records();
+    ChapterAssembler& assembler = root_loop->assembler();
+    result.failed = assembler.failed();
+    result.chapters = assembler.chapters();
+    result.items = assembler.take_records();
   }
   return result;
 }

@@ -10,6 +10,7 @@
 #include <cereal/types/common.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
+#include <cstdint>
 #include <sstream>
 
 #include "mpibatch/comm/communicator.h"
@@ -19,6 +20,21 @@ namespace mpibatch::pipeline::wire {
 
 /// Point-to-point tags.
 inline constexpr int kTagResults = 101;  ///< worker -> rank 0: std::vector<ItemResult>
+inline constexpr int kTagControl = 102;  ///< worker -> rank 0: Control
+inline constexpr int kTagGrant = 103;    ///< rank 0 -> worker: std::vector<work::WorkItem>
+
+/// A worker's request for its next chunk, its report that a chunk is done, or its notice that
+/// it wants no more work (its model keeps failing: runtime.max_consecutive_failures).
+struct Control {
+  enum Kind : std::uint8_t { kRequest = 0, kReport = 1, kLeave = 2 };
+  std::uint8_t kind = kRequest;
+  double seconds = 0.0;  ///< kReport: the chunk's wall time on the worker
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(kind, seconds);
+  }
+};
 
 template <class T>
 comm::Bytes pack(const T& value) {

@@ -51,7 +51,7 @@ TEST_P(RunOnRanks, EveryItemExactlyOnceInOrderWithTimingForEveryRank) {
   EXPECT_EQ(info.world_size, ranks);
   EXPECT_EQ(info.exit_status, 0);
   EXPECT_EQ(info.job_name, "ranks" + std::to_string(ranks));
-  EXPECT_EQ(info.schedule, "static");
+  EXPECT_EQ(info.schedule, "dynamic");  // the default
   EXPECT_NE(info.config_yaml.find("batch_size: 3"), std::string::npos);
 
   const auto items = file.items();
@@ -72,7 +72,8 @@ TEST_P(RunOnRanks, EveryItemExactlyOnceInOrderWithTimingForEveryRank) {
     EXPECT_GT(items[i].output_length, 0);
     EXPECT_EQ(items[i].output_length, static_cast<std::int64_t>(items[i].tokens) * 16);
   }
-  for (int count : per_rank) EXPECT_GT(count, 0);  // static blocks: every rank got work
+  EXPECT_GT(per_rank[0], 0);  // rank 0 computes too (the dynamic queue may run dry before
+                              // a late rank asks, so other ranks may get nothing)
 
   // The ranks of a node never run more compute threads than it has cores (when they fit).
   const auto rows_by_host = file.ranks();
@@ -89,7 +90,7 @@ TEST_P(RunOnRanks, EveryItemExactlyOnceInOrderWithTimingForEveryRank) {
     EXPECT_EQ(row.device, "cpu");
     EXPECT_EQ(row.items, static_cast<std::uint64_t>(per_rank[static_cast<std::size_t>(r)]));
     EXPECT_GT(row.wall_s, 0.0);
-    EXPECT_GT(row.phase(mpibatch::timing::Phase::kCompute), 0.0);
+    if (row.items > 0) EXPECT_GT(row.phase(mpibatch::timing::Phase::kCompute), 0.0);
     EXPECT_GT(row.phase(mpibatch::timing::Phase::kModelLoad), 0.0);
     double phases = 0;
     for (double s : row.phase_s) phases += s;
@@ -164,7 +165,7 @@ TEST(Run, ResumeKeepsEveryOkItemAndComputesNothingAgain) {
   for (const auto& row : file.ranks()) EXPECT_EQ(row.items, 0u);
   const auto plan = run_job(2, job, "--resume --dry-run");
   EXPECT_EQ(plan.exit_code, 0) << plan.output;
-  EXPECT_NE(plan.output.find("gives 0 of " + std::to_string(items.size()) + " items to run"),
+  EXPECT_NE(plan.output.find("0 of " + std::to_string(items.size()) + " items to run"),
             std::string::npos)
       << plan.output;
   for (const auto& chapter : file.chapters()) {
@@ -194,7 +195,7 @@ TEST(Run, LogLinesNameRankAndHostAndEveryRankCanWriteItsOwnLogFile) {
   for (int rank : {0, 1}) {
     const std::string log =
         mpibatch::testing::read_file(ws.dir().file("logs/rank-" + std::to_string(rank) + ".log"));
-    EXPECT_NE(log.find("received"), std::string::npos) << log;  // a debug line of the pipeline
+    EXPECT_NE(log.find("chunk of "), std::string::npos) << log;  // a debug line of the pipeline
   }
   const auto verbose = run_job(2, ws.write_job("verbose"), "--verbose");
   ASSERT_EQ(verbose.exit_code, 0) << verbose.output;

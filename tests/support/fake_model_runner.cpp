@@ -1,7 +1,9 @@
 #include "support/fake_model_runner.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "mpibatch/error.h"
 
@@ -36,6 +38,9 @@ std::vector<model::ItemOutput> FakeModelRunner::run(
     batch_sizes_.push_back(batch.size());
   }
   if (static_cast<int>(batch_number) == crash_on_batch) throw std::runtime_error("fake crash");
+  if (seconds_per_item > 0) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds_per_item * batch.size()));
+  }
   const model::TokenIds needle = byte_ids(fail_on_text);
   std::vector<model::ItemOutput> outputs;
   for (const model::TokenIds* ids : batch) {

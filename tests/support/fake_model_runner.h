@@ -23,6 +23,8 @@ class FakeModelRunner final : public model::ModelRunner {
   std::string fail_on_text;
   /// Fault switch: throws std::runtime_error (not a ModelError) on the n-th batch (0-based).
   int crash_on_batch = -1;
+  /// Each call sleeps this long per item: a device of known speed.
+  double seconds_per_item = 0.0;
 
   std::vector<model::ItemOutput> run(const std::vector<const model::TokenIds*>& batch) override;
   std::string describe() const override { return "fake model"; }

@@ -2,9 +2,11 @@
 /// \file run_pipeline: one job's work from rank 0's plan to rank 0's result file.
 ///
 /// Data flow (collective over all ranks; the only MPI traffic of a run):
-///   rank 0: policy decides each rank's items --scatter--> every rank
+///   workers <--chunk requests / grants--> rank 0's Dispatcher (the runtime.schedule policy;
+///     NOTE [chunk protocol] in dispatcher.h); rank 0 computes chunks too
 ///   every rank: encode -> batches -> ModelRunner -> ItemResults --send per batch--> rank 0
-///   rank 0, between its own batches and after them: ChapterAssembler writes every chapter
+///   rank 0 runs each of its own batches on a helper thread while its main thread answers
+///   requests and receives results; between batches its ChapterAssembler writes every chapter
 ///   as soon as all its items arrived (so memory holds only unfinished chapters)
 ///   barrier (the slowest rank sets the end), then rank records --gather--> rank 0
 /// Timing: every rank's PhaseTimer attributes each moment to one phase; item start/end are on
@@ -15,6 +17,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +27,7 @@
 #include "mpibatch/io/run_records.h"
 #include "mpibatch/model/encoder.h"
 #include "mpibatch/model/model_runner.h"
+#include "mpibatch/sched/policy.h"
 #include "mpibatch/timing/phase_timer.h"
 #include "mpibatch/work/work_item.h"
 
@@ -59,13 +64,9 @@ struct WorkPlan {
 /// first item and item count, in reading order.
 WorkPlan make_work_plan(const work::Book& book, std::vector<work::WorkItem> items);
 
-/// The items each rank computes under `schedule`: for every rank, indices into plan.items,
-/// ascending; reused items are left out. The same call serves the run and --dry-run.
-std::vector<std::vector<std::size_t>> assign_items(const WorkPlan& plan,
-                                                   const std::string& schedule, int ranks);
-
 struct PipelineOptions {
-  std::string schedule = "static";
+  std::string schedule = "dynamic";  ///< sched::make_policy
+  std::vector<double> rank_weights;  ///< weighted: relative speed per rank; empty = measure
   int batch_size = 8;
   double progress_interval_s = 10.0;  ///< rank 0 logs progress at most this often
   std::uint32_t attempt = 0;          ///< recorded in every item computed by this run
@@ -75,7 +76,16 @@ struct PipelineOptions {
   /// TESTING KNOB (runtime.simulate_speed): this rank's model calls are stretched by sleeping
   /// to 1/speed of their time, so a slower device is reproduced on one machine. 1 = real.
   double simulated_speed = 1.0;
+  /// For tests and benchmarks: on rank 0, makes the policy instead of `schedule`.
+  std::function<std::unique_ptr<sched::Policy>()> make_policy;
 };
+
+/// For --dry-run: the items each rank computes under a schedule that decides everything up
+/// front (static, weighted with rank_weights): for every rank, indices into plan.items,
+/// ascending; reused items are left out. std::nullopt for a schedule that decides at run time.
+std::optional<std::vector<std::vector<std::size_t>>> assign_items(const WorkPlan& plan,
+                                                                  const PipelineOptions& options,
+                                                                  int ranks);
 
 /// A rank's collaborators for one run.
 struct RankContext {

@@ -43,9 +43,18 @@ struct RunOutput {
   RecordingResultWriter writer;
 };
 
+/// Options for `schedule` with batches of 3.
+mp::PipelineOptions with_schedule(const std::string& schedule) {
+  mp::PipelineOptions options;
+  options.schedule = schedule;
+  options.batch_size = 3;
+  return options;
+}
+
 /// Runs the pipeline on a fake world of `ranks` ranks, each with its own fake model.
 void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
-            const std::function<void(FakeModelRunner&, int)>& setup = {}, int batch_size = 3) {
+            const std::function<void(FakeModelRunner&, int)>& setup = {},
+            const mp::PipelineOptions& options = with_schedule("dynamic")) {
   out.results.resize(static_cast<std::size_t>(world.size()));
   std::mutex mutex;
   world.run([&](Communicator& comm) {
@@ -55,8 +64,6 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
     mpibatch::timing::SteadyClock clock;
     mpibatch::timing::PhaseTimer timer(clock);
     mp::RankContext ctx{comm, runner, *encoder, timer};
-    mp::PipelineOptions options;
-    options.batch_size = batch_size;
     mio::RankRecord self;
     self.rank = comm.rank();
     const bool root = comm.rank() == 0;
@@ -112,27 +119,29 @@ void expect_complete_and_correct(const mp::WorkPlan& plan, const RunOutput& out,
 
 }  // namespace
 
-class PipelineOnRanks : public ::testing::TestWithParam<int> {};
+class PipelineOnRanks : public ::testing::TestWithParam<std::tuple<int, const char*>> {};
 
 TEST_P(PipelineOnRanks, EveryItemExactlyOnceInOrderWithTheModelsOutputs) {
-  const int ranks = GetParam();
+  const auto [ranks, schedule] = GetParam();
   const mp::WorkPlan plan = make_plan(5, 7);
   FakeWorld world(ranks);
   RunOutput out;
-  run_on(world, plan, out);
+  run_on(world, plan, out, {}, with_schedule(schedule));
   expect_complete_and_correct(plan, out, ranks);
   EXPECT_EQ(out.results[0].failed, 0u);
   EXPECT_EQ(out.results[0].chapters[1].items, 0u);  // the empty chapter, written with no rows
   EXPECT_EQ(out.writer.outputs.at(1).offsets, (std::vector<std::int64_t>{0}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Ranks, PipelineOnRanks, ::testing::Values(1, 2, 3, 5));
+INSTANTIATE_TEST_SUITE_P(RanksAndSchedules, PipelineOnRanks,
+                         ::testing::Combine(::testing::Values(1, 2, 3, 5),
+                                            ::testing::Values("dynamic", "weighted", "static")));
 
 TEST(Pipeline, StaticScheduleGivesContiguousBlocks) {
   const mp::WorkPlan plan = make_plan(4, 6);
   FakeWorld world(3);
   RunOutput out;
-  run_on(world, plan, out);
+  run_on(world, plan, out, {}, with_schedule("static"));
   const auto& items = out.results[0].items;
   for (std::size_t i = 1; i < items.size(); ++i) EXPECT_LE(items[i - 1].rank, items[i].rank);
   for (const auto& row : out.results[0].ranks) EXPECT_GT(row.items, 0u);
@@ -245,7 +254,7 @@ TEST(Pipeline, ACrashOnOneRankEndsTheJobInsteadOfHanging) {
   EXPECT_NE(result.failure.find("fake crash"), std::string::npos) << result.summary();
 }
 
-TEST(Pipeline, AModelFailingOverAndOverStopsTheRankButTheJobEndsWithEveryItemAccountedFor) {
+TEST(Pipeline, AModelFailingOverAndOverStopsAStaticRankButTheJobEndsWithEveryItemAccountedFor) {
   const mp::WorkPlan plan = make_plan(4, 8);
   FakeWorld world(2);
   RunOutput out;
@@ -254,12 +263,13 @@ TEST(Pipeline, AModelFailingOverAndOverStopsTheRankButTheJobEndsWithEveryItemAcc
   std::mutex mutex;
   world.run([&](Communicator& comm) {
     FakeModelRunner runner;
+    runner.seconds_per_item = 0.002;  // so that rank 1 is given more than its first items
     if (comm.rank() == 1) runner.fail_on_text = " ";  // every item has a space: all fail
     const auto encoder = mpibatch::model::make_encoder("bytes");
     mpibatch::timing::SteadyClock clock;
     mpibatch::timing::PhaseTimer timer(clock);
     mp::RankContext ctx{comm, runner, *encoder, timer};
-    mp::PipelineOptions options;
+    mp::PipelineOptions options = with_schedule("static");
     options.batch_size = 4;
     options.max_consecutive_failures = 3;
     const bool root = comm.rank() == 0;
@@ -294,4 +304,109 @@ TEST(Pipeline, AResultThatDoesNotFitThePlanIsAnErrorNotAnOverflow) {
   FakeWorld world(1);
   RunOutput out;
   EXPECT_THROW(run_on(world, plan, out), mpibatch::CommError);
+}
+
+namespace {
+
+/// Latest item end over the run: the job's compute makespan on the common clock.
+double makespan(const RunOutput& out) {
+  double end = 0.0;
+  for (const auto& item : out.results[0].items) end = std::max(end, item.end);
+  return end;
+}
+
+}  // namespace
+
+TEST(Pipeline, DynamicScheduleGivesASlowRankFewerItemsAndBeatsStaticBlocks) {
+  const mp::WorkPlan plan = make_plan(4, 10);  // 40 items
+  auto speeds = [](FakeModelRunner& runner, int rank) {
+    runner.seconds_per_item = rank == 2 ? 0.02 : 0.001;  // rank 2 is 20x slower
+  };
+  RunOutput dynamic_run, static_run;
+  {
+    FakeWorld world(3);
+    run_on(world, plan, dynamic_run, speeds, with_schedule("dynamic"));
+  }
+  {
+    FakeWorld world(3);
+    run_on(world, plan, static_run, speeds, with_schedule("static"));
+  }
+  expect_complete_and_correct(plan, dynamic_run, 3);
+  const auto& ranks = dynamic_run.results[0].ranks;
+  EXPECT_LT(ranks[2].items * 4, ranks[0].items);  // the slow rank's share is small
+  EXPECT_LT(ranks[2].items * 4, ranks[1].items);
+  EXPECT_GT(ranks[2].items, 0u);  // it measured its speed on real work
+  // Static: ~13 items on the slow rank, ~0.27 s; dynamic: ~40 ms of fast work in all.
+  EXPECT_LT(makespan(dynamic_run), makespan(static_run) / 2);
+}
+
+TEST(Pipeline, WeightedScheduleWithRankWeightsSplitsBySpeed) {
+  const mp::WorkPlan plan = make_plan(6, 10);
+  mp::PipelineOptions options = with_schedule("weighted");
+  options.rank_weights = {1.0, 3.0};
+  FakeWorld world(2);
+  RunOutput out;
+  run_on(world, plan, out, {}, options);
+  expect_complete_and_correct(plan, out, 2);
+  std::uint64_t chars[2] = {0, 0};
+  for (const auto& item : out.results[0].items) chars[item.rank] += item.chars;
+  const double share = static_cast<double>(chars[1]) / static_cast<double>(chars[0] + chars[1]);
+  EXPECT_NEAR(share, 0.75, 0.03);
+}
+
+TEST(Pipeline, ADynamicRankWhoseModelKeepsFailingLeavesAndTheOthersRunTheRest) {
+  const mp::WorkPlan plan = make_plan(4, 8);
+  FakeWorld world(3);
+  RunOutput out;
+  mp::PipelineOptions options = with_schedule("dynamic");
+  options.batch_size = 2;
+  options.max_consecutive_failures = 3;
+  out.results.resize(3);
+  std::mutex mutex;
+  world.run([&](Communicator& comm) {
+    FakeModelRunner runner;
+    runner.seconds_per_item = 0.002;  // so that rank 1 is given more than its first items
+    if (comm.rank() == 1) runner.fail_on_text = " ";  // every item has a space: all fail
+    const auto encoder = mpibatch::model::make_encoder("bytes");
+    mpibatch::timing::SteadyClock clock;
+    mpibatch::timing::PhaseTimer timer(clock);
+    mp::RankContext ctx{comm, runner, *encoder, timer};
+    const bool root = comm.rank() == 0;
+    auto result = mp::run_pipeline(ctx, root ? plan : mp::WorkPlan{}, root ? &out.writer : nullptr,
+                                   options, {});
+    std::lock_guard<std::mutex> lock(mutex);
+    out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
+  });
+  std::size_t failed = 0, skipped = 0, ok = 0;
+  for (const auto& item : out.results[0].items) {
+    if (item.status == mio::ItemStatus::kOk) {
+      ++ok;
+      EXPECT_NE(item.rank, 1);
+    }
+    if (item.status == mio::ItemStatus::kFailed) ++failed;
+    if (item.status == mio::ItemStatus::kSkipped) ++skipped;
+  }
+  EXPECT_EQ(failed, 3u);
+  EXPECT_EQ(ok + failed + skipped, plan.items.size());
+  EXPECT_LT(skipped, plan.items.size() / 4);  // only what rank 1 held when it stopped
+}
+
+TEST(Pipeline, WhenTheModelFailsOnEveryRankTheJobStillEndsWithEveryItemAccountedFor) {
+  const mp::WorkPlan plan = make_plan(3, 8);
+  for (const char* schedule : {"dynamic", "weighted", "static"}) {
+    FakeWorld world(2);
+    RunOutput out;
+    mp::PipelineOptions options = with_schedule(schedule);
+    options.max_consecutive_failures = 2;
+    run_on(
+        world, plan, out, [](FakeModelRunner& runner, int) { runner.fail_on_text = " "; }, options);
+    const auto& items = out.results[0].items;
+    ASSERT_EQ(items.size(), plan.items.size()) << schedule;
+    std::size_t failed = 0;
+    for (const auto& item : items) {
+      EXPECT_NE(item.status, mio::ItemStatus::kOk) << schedule;
+      if (item.status == mio::ItemStatus::kFailed) ++failed;
+    }
+    EXPECT_LE(failed, 4u) << schedule;  // at most 2 per rank before it stops
+  }
 }

@@ -1,0 +1,119 @@
+#include "root_loop.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/packaged_task.hpp>
+#include <boost/asio/post.hpp>
+
+#include "mpibatch/comm/backoff.h"
+#include "wire.h"
+
+namespace mpibatch::pipeline {
+
+using timing::Phase;
+
+RootLoop::RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& writer,
+                   const PipelineOptions& options, BatchWorker& worker, double epoch)
+    : ctx_(ctx),
+      options_(options),
+      worker_(worker),
+      epoch_(epoch),
+      dispatcher_(plan, options, ctx.comm.size()),
+      assembler_(plan.chapters, plan.items.size(), plan.reused, writer, ctx.timer),
+      progress_(plan.items.size() - plan.reused.records.size(), ctx.timer.clock(),
+                options.progress_interval_s),
+      reused_(plan.reused.records.size()) {}
+
+double RootLoop::now() const { return ctx_.timer.clock().now() - epoch_; }
+
+bool RootLoop::poll() {
+  bool any = false;
+  while (auto message = ctx_.comm.try_receive(wire::kTagControl)) {
+    dispatcher_.handle(*message, ctx_.comm, now());
+    any = true;
+  }
+  while (auto message = ctx_.comm.try_receive(wire::kTagResults)) {
+    received_.push_back(std::move(message->data));
+    any = true;
+  }
+  return any;
+}
+
+std::vector<ItemResult> RootLoop::serve_while(std::future<std::vector<ItemResult>>& batch) {
+  // Polls at least once per batch: with short batches the workers would otherwise wait for
+  // rank 0's whole chunk (their requests and results unanswered, their sends piling up).
+  comm::Backoff backoff(std::chrono::microseconds::zero(), comm::Backoff::kTransferMaxDelay);
+  do {
+    if (poll()) backoff.reset();
+  } while (batch.wait_for(backoff.next_delay()) != std::future_status::ready);
+  return batch.get();
+}
+
+void RootLoop::take(std::vector<ItemResult>&& results) {
+  timing::ScopedPhase phase(ctx_.timer, Phase::kComm);
+  for (ItemResult& r : results) assembler_.add(std::move(r));
+  for (const comm::Bytes& bytes : received_) {
+    for (ItemResult& r : wire::unpack<std::vector<ItemResult>>(bytes, "results")) {
+      assembler_.add(std::move(r));
+    }
+  }
+  received_.clear();
+  progress_.update(assembler_.received() - reused_, assembler_.failed());
+}
+
+void RootLoop::run_leftovers() {
+  const std::vector<const work::WorkItem*> items = dispatcher_.take_unassigned();
+  spdlog::debug("{} items no other rank can take: rank 0 runs them", items.size());
+  run_chunk(items);  // a stopped worker records them as skipped without calling the model
+}
+
+void RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
+  const auto batch_size = static_cast<std::size_t>(std::max(options_.batch_size, 1));
+  for (std::size_t begin = 0; begin < chunk.size(); begin += batch_size) {
+    const std::vector<const work::WorkItem*> batch(
+        chunk.begin() + static_cast<std::ptrdiff_t>(begin),
+        chunk.begin() + static_cast<std::ptrdiff_t>(std::min(chunk.size(), begin + batch_size)));
+    auto running =
+        boost::asio::post(compute_, std::packaged_task<std::vector<ItemResult>()>(
+                                        [this, &batch] { return worker_.run_batch(batch); }));
+    take(serve_while(running));
+  }
+}
+
+void RootLoop::run() {
+  for (;;) {
+    ctx_.timer.enter(Phase::kComm);
+    poll();
+    take({});
+    if (worker_.stopped()) {  // the model keeps failing here: the workers run what is left
+      dispatcher_.root_leaves();
+      break;
+    }
+    const std::vector<const work::WorkItem*> chunk = dispatcher_.next_for_root(now());
+    spdlog::debug("chunk of {} items", chunk.size());
+    if (chunk.empty()) break;
+    const double start = now();
+    run_chunk(chunk);
+    dispatcher_.root_finished(now() - start);
+  }
+  // Rank 0 is done computing: serve until every worker is done and every result is in.
+  comm::Backoff backoff(std::chrono::microseconds::zero(), comm::Backoff::kTransferMaxDelay);
+  while (!dispatcher_.workers_done() || !assembler_.complete()) {
+    ctx_.timer.enter(Phase::kComm);
+    const bool any = poll();
+    take({});
+    if (dispatcher_.workers_done() && dispatcher_.unassigned() > 0) {
+      run_leftovers();
+      continue;
+    }
+    if (any) {
+      backoff.reset();
+    } else {
+      ctx_.timer.enter(Phase::kWait);
+      backoff.pause();
+    }
+  }
+  progress_.finish(assembler_.received() - reused_, assembler_.failed());
+}
+
+}  // namespace mpibatch::pipeline

@@ -1,0 +1,59 @@
+#pragma once
+/// \file RootLoop (rank 0): computes rank 0's chunks while serving the workers.
+///
+/// Each of rank 0's batches runs on a helper thread (one for the run, so a batch costs no
+/// thread start and libtorch sees one compute thread); meanwhile the main thread (the only one
+/// that calls the communicator) answers chunk requests (Dispatcher) and receives results, so a
+/// worker never waits for rank 0's batch to end. Received results are assembled and chapters
+/// written between batches, on the main thread, so the PhaseTimer and the writer are only
+/// ever used by one thread at a time. After its last chunk rank 0 serves until every worker
+/// is done and every result is in.
+
+#include <boost/asio/thread_pool.hpp>
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "batch_worker.h"
+#include "chapter_assembler.h"
+#include "dispatcher.h"
+#include "progress.h"
+
+namespace mpibatch::pipeline {
+
+class RootLoop {
+ public:
+  RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& writer,
+           const PipelineOptions& options, BatchWorker& worker, double epoch);
+
+  void run();
+
+  ChapterAssembler& assembler() { return assembler_; }
+
+ private:
+  /// Handles every message that has arrived; true if there was one. Touches no timer.
+  bool poll();
+  /// Waits for `batch`, polling meanwhile.
+  std::vector<ItemResult> serve_while(std::future<std::vector<ItemResult>>& batch);
+  /// Assembles `results` and every result received since the last call.
+  void take(std::vector<ItemResult>&& results);
+  double now() const;
+  /// Runs `chunk` batch by batch, each on a helper thread while serving the workers.
+  void run_chunk(const std::vector<const work::WorkItem*>& chunk);
+  /// When every worker is done but items are left (the ranks that would have run them left:
+  /// their model kept failing), rank 0 runs them, or records them as skipped if it stopped too.
+  void run_leftovers();
+
+  RankContext& ctx_;
+  const PipelineOptions& options_;
+  BatchWorker& worker_;
+  double epoch_;
+  Dispatcher dispatcher_;
+  ChapterAssembler assembler_;
+  Progress progress_;
+  std::uint64_t reused_;
+  std::vector<comm::Bytes> received_;    ///< result messages not yet assembled
+  boost::asio::thread_pool compute_{1};  ///< runs rank 0's batches; joined on destruction
+};
+
+}  // namespace mpibatch::pipeline
