@@ -1,8 +1,11 @@
-// Scheduling policies on simulated mixed clusters (the simulator half of bench/hetero; the
-// mpirun half needs runtime.simulate_speed, issue 4). Prints, per scenario, makespan / lower
-// bound for each policy, dynamic with the slow ranks / static without them (target <= 1.0:
-// adding a rank never hurts), the ranks' busy shares, and how long the simulation took.
-// Ratios only, no pass/fail. Usage: bench_hetero_sim [BOOK_FOLDER]  (default jobs/books/lighthouse)
+// Scheduling policies on simulated mixed clusters: the simulator half of bench/hetero (the
+// mpirun half is bench/hetero, a script). sched::simulate runs the same policy code as a real
+// run on a virtual clock. Prints, per scenario: makespan / lower bound for static, weighted and
+// dynamic; dynamic with the slow ranks / static and / dynamic on the fast ranks alone (<= 1:
+// adding the slow ranks did not hurt); dynamic / static on all ranks (equal split); the ranks'
+// busy shares;
+// requests rank 0 served; and how long the dynamic simulation took. Ratios only, no pass/fail.
+// Usage: bench_hetero_sim [BOOK_FOLDER]  (default jobs/books/lighthouse)
 
 #include <algorithm>
 #include <chrono>
@@ -15,11 +18,18 @@
 #include "mpibatch/sched/dynamic_policy.h"
 #include "mpibatch/sched/simulator.h"
 #include "mpibatch/sched/static_policy.h"
+#include "mpibatch/sched/weighted_policy.h"
 #include "mpibatch/work/text_splitter.h"
 
 namespace ms = mpibatch::sched;
 
 namespace {
+
+/// Round trip of a request to rank 0 and rank 0's time per message (docs/benchmarks.md: the
+/// round trip is at most rank 0's poll interval while it computes, 0.2 ms, plus the network;
+/// bench_rank0_capacity measured about 6 us per message on one node, as the pipeline assumes).
+constexpr double kLatency_s = 0.5e-3;
+constexpr double kService_s = 6e-6;
 
 std::vector<double> book_costs(const std::string& folder) {
   const auto book = mpibatch::io::read_book(folder, {});
@@ -28,6 +38,7 @@ std::vector<double> book_costs(const std::string& folder) {
   return costs;
 }
 
+/// Sentence lengths: log-normal, 20 to 600 chars, mean ~85.
 std::vector<double> lognormal_costs(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
   std::lognormal_distribution<double> length(4.3, 0.6);
@@ -40,30 +51,62 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// Runs static and dynamic on `speeds`, and static on the ranks at least `fast` fast.
-/// Speeds are relative to one CPU core running the demo model, about 13,000 chars/s
-/// (docs/model-contract.md), so that request latency weighs as in a real run.
-void scenario(const char* name, const std::vector<double>& costs, std::vector<double> speeds,
-              double fast, double latency_s) {
-  constexpr double kCoreCharsPerSecond = 13000.0;
-  std::vector<double> fast_only;
-  for (double& s : speeds) {
-    if (s >= fast) fast_only.push_back(s * kCoreCharsPerSecond);
-    s *= kCoreCharsPerSecond;
+/// `relative` speeds times `chars_per_s` (the speed of a rank of relative speed 1).
+std::vector<double> scaled(std::vector<double> relative, double chars_per_s) {
+  for (double& s : relative) s *= chars_per_s;
+  return relative;
+}
+
+/// Busy shares as "min/mean" or, for up to 5 ranks, each rank's.
+std::string busy_shares(const ms::SimulationResult& r) {
+  std::string text;
+  char buf[32];
+  if (r.busy_s.size() <= 5) {
+    for (double busy : r.busy_s) {
+      std::snprintf(buf, sizeof buf, "%s%.2f", text.empty() ? "" : " ", busy / r.makespan);
+      text += buf;
+    }
+    return text;
   }
+  double min = 1.0, sum = 0.0;
+  for (double busy : r.busy_s) {
+    min = std::min(min, busy / r.makespan);
+    sum += busy / r.makespan;
+  }
+  std::snprintf(buf, sizeof buf, "min %.2f mean %.2f", min,
+                sum / static_cast<double>(r.busy_s.size()));
+  return buf;
+}
+
+/// Static, weighted and dynamic on `speeds`; static on the ranks at least `fast` fast.
+void scenario(const char* name, const std::vector<double>& costs,
+              const std::vector<double>& relative, double fast, double chars_per_s) {
+  const std::vector<double> speeds = scaled(relative, chars_per_s);
+  std::vector<double> fast_only;
+  for (double s : relative) {
+    if (s >= fast) fast_only.push_back(s * chars_per_s);
+  }
+  const ms::SimulationOptions options{kLatency_s, 0.0, true, kService_s};
   const auto t0 = std::chrono::steady_clock::now();
-  ms::DynamicPolicy dynamic;
-  const auto d = ms::simulate(dynamic, costs, speeds, {latency_s});
+  ms::DynamicOptions dynamic_options;  // as the pipeline makes it
+  dynamic_options.min_chunk_s = ms::min_chunk_for(static_cast<int>(speeds.size()), kService_s);
+  ms::DynamicPolicy dynamic(dynamic_options);
+  const auto d = ms::simulate(dynamic, costs, speeds, options);
   const double simulated_s = seconds_since(t0);
+  ms::WeightedPolicy weighted;
+  const auto w = ms::simulate(weighted, costs, speeds, options);
   ms::StaticPolicy equal;
-  const auto s = ms::simulate(equal, costs, speeds, {latency_s});
+  const auto s = ms::simulate(equal, costs, speeds, options);
   ms::StaticPolicy equal_fast;
-  const auto f = ms::simulate(equal_fast, costs, fast_only, {latency_s});
-  double min_share = 1.0;
-  for (double busy : d.busy_s) min_share = std::min(min_share, busy / d.makespan);
-  std::printf("%-34s %8zu %6zu | %7.3f %7.3f | %8.3f | %5.2f | %6.2f s (%zu chunks)\n", name,
-              costs.size(), speeds.size(), s.ratio(), d.ratio(), d.makespan / f.makespan, min_share,
-              simulated_s, d.chunks);
+  const auto f = ms::simulate(equal_fast, costs, fast_only, options);
+  dynamic_options.min_chunk_s = ms::min_chunk_for(static_cast<int>(fast_only.size()), kService_s);
+  ms::DynamicPolicy dynamic_fast(dynamic_options);
+  const auto df = ms::simulate(dynamic_fast, costs, fast_only, options);
+  std::printf(
+      "%-32s %8zu %5zu %8.2f | %7.3f %7.3f %7.3f | %8.3f %8.3f %8.3f | %-24s | %7zu %6.2f\n", name,
+      costs.size(), speeds.size(), d.lower_bound, s.ratio(), w.ratio(), d.ratio(),
+      d.makespan / f.makespan, d.makespan / df.makespan, d.makespan / s.makespan,
+      busy_shares(d).c_str(), d.requests, simulated_s);
 }
 
 }  // namespace
@@ -71,25 +114,28 @@ void scenario(const char* name, const std::vector<double>& costs, std::vector<do
 int main(int argc, char** argv) {
   const std::string folder = argc > 1 ? argv[1] : "jobs/books/lighthouse";
   const auto book = book_costs(folder);
-  const double latency = 0.002;  // a round trip to rank 0 between chunks
+  // Relative speed 1 is one CPU core: the demo model's ~13,000 chars/s (docs/model-contract.md)
+  // or a TTS model's ~170 chars/s (about 2 s of speech per second of one core).
+  constexpr double kDemoModel = 13000.0;
+  constexpr double kTtsModel = 170.0;
   std::printf(
-      "item costs: %s (%zu sentences) and log-normal sentence lengths; %.0f ms per request\n",
-      folder.c_str(), book.size(), latency * 1e3);
-  std::printf(
-      "columns: makespan / lower bound for static and dynamic on all ranks; dynamic on all\n"
-      "ranks / static on the fast ranks alone (<= 1: adding the slow ranks did not hurt);\n"
-      "the lowest busy share of any rank under dynamic; time to simulate dynamic\n\n");
-  std::printf("%-34s %8s %6s | %7s %7s | %8s | %5s | %s\n", "scenario", "items", "ranks", "static",
-              "dynamic", "dyn/fast", "busy", "simulated in");
-  scenario("2 fast + 1 20x slower (book)", book, {1, 1, 0.05}, 1, latency);
-  scenario("2 fast + 1 20x slower (lognormal)", lognormal_costs(20000, 1), {1, 1, 0.05}, 1,
-           latency);
-  scenario("{1, 1, 3, 10, 30}", lognormal_costs(20000, 2), {1, 1, 3, 10, 30}, 3, latency);
+      "item costs: %s (%zu sentences) or log-normal sentence lengths (20-600 chars);\n"
+      "requests: %.1f ms round trip, rank 0 takes %.0f us per message\n\n",
+      folder.c_str(), book.size(), kLatency_s * 1e3, kService_s * 1e6);
+  std::printf("%-32s %8s %5s %8s | %7s %7s %7s | %8s %8s %8s | %-24s | %7s %6s\n", "scenario",
+              "items", "ranks", "LB s", "static", "weightd", "dynamic", "dyn /", "dyn /", "dyn /",
+              "busy shares (dynamic)", "reqs", "sim s");
+  std::printf("%-32s %8s %5s %8s | %7s %7s %7s | %8s %8s %8s |\n", "", "", "", "", "/ LB", "/ LB",
+              "/ LB", "sta fast", "dyn fast", "sta all");
+  scenario("2 fast + 1 20x slower, book", book, {1, 1, 0.05}, 1, kDemoModel);
+  scenario("2 fast + 1 20x slower, 20k", lognormal_costs(20000, 1), {1, 1, 0.05}, 1, kDemoModel);
+  scenario("{1, 1, 3, 10, 30}", lognormal_costs(20000, 2), {1, 1, 3, 10, 30}, 10, kDemoModel);
   std::vector<double> cluster64(64, 20.0);
   std::fill(cluster64.begin(), cluster64.begin() + 16, 1.0);  // 25% CPU ranks, 20x slower
-  scenario("64 ranks, 25% CPU (20x slower)", lognormal_costs(200000, 3), cluster64, 20, latency);
+  scenario("64 ranks, 25% CPU (20x slower)", lognormal_costs(200000, 3), cluster64, 20, kDemoModel);
+  scenario("64 ranks, 25% CPU, TTS speeds", lognormal_costs(200000, 3), cluster64, 20, kTtsModel);
   std::vector<double> big(4096, 20.0);
   std::fill(big.begin(), big.begin() + 1024, 1.0);
-  scenario("4096 ranks, 25% CPU, 1M items", lognormal_costs(1000000, 4), big, 20, latency);
+  scenario("4096 ranks, 25% CPU, 1M items", lognormal_costs(1000000, 4), big, 20, kTtsModel);
   return 0;
 }

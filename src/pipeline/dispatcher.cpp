@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "mpibatch/error.h"
+#include "mpibatch/sched/dynamic_policy.h"
 #include "wire.h"
 
 namespace mpibatch::pipeline {
@@ -23,17 +24,18 @@ void pending_items(const WorkPlan& plan, std::vector<std::size_t>& todo,
   }
 }
 
-std::unique_ptr<sched::Policy> make_schedule_policy(const PipelineOptions& options) {
+std::unique_ptr<sched::Policy> make_schedule_policy(const PipelineOptions& options, int ranks) {
   if (options.make_policy) return options.make_policy();
   sched::PolicyOptions policy;
   policy.rank_weights = options.rank_weights;
   policy.calibration_items = static_cast<std::size_t>(std::max(options.batch_size, 1));
+  policy.min_chunk_s = sched::min_chunk_for(ranks, kRank0MessageSeconds);
   return sched::make_policy(options.schedule, policy);
 }
 
 Dispatcher::Dispatcher(const WorkPlan& plan, const PipelineOptions& options, int ranks)
     : plan_(plan),
-      policy_(make_schedule_policy(options)),
+      policy_(make_schedule_policy(options, ranks)),
       outstanding_(static_cast<std::size_t>(ranks)),
       done_(static_cast<std::size_t>(ranks), false),
       ranks_(ranks) {

@@ -27,8 +27,12 @@ namespace mpibatch::pipeline {
 void pending_items(const WorkPlan& plan, std::vector<std::size_t>& todo,
                    std::vector<double>& costs);
 
-/// options.schedule with its options. Throws ConfigError for an unknown name.
-std::unique_ptr<sched::Policy> make_schedule_policy(const PipelineOptions& options);
+/// Rank 0's time to handle one request or report, measured by bench_rank0_capacity (about
+/// 87,000 chunks/s, each a request, a report and a results message) with a margin.
+constexpr double kRank0MessageSeconds = 6e-6;
+
+/// options.schedule with its options for `ranks` ranks. Throws ConfigError for an unknown name.
+std::unique_ptr<sched::Policy> make_schedule_policy(const PipelineOptions& options, int ranks);
 
 class Dispatcher {
  public:

@@ -73,7 +73,7 @@ void run_worker(RankContext& ctx, BatchWorker& worker) {
 std::optional<std::vector<std::vector<std::size_t>>> assign_items(const WorkPlan& plan,
                                                                   const PipelineOptions& options,
                                                                   int ranks) {
-  const auto policy = make_schedule_policy(options);
+  const auto policy = make_schedule_policy(options, ranks);
   std::vector<std::size_t> todo;
   std::vector<double> costs;
   pending_items(plan, todo, costs);

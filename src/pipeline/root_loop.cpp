@@ -67,17 +67,23 @@ void RootLoop::run_leftovers() {
   run_chunk(items);  // a stopped worker records them as skipped without calling the model
 }
 
-void RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
+double RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
   const auto batch_size = static_cast<std::size_t>(std::max(options_.batch_size, 1));
+  double busy_s = 0.0;
   for (std::size_t begin = 0; begin < chunk.size(); begin += batch_size) {
     const std::vector<const work::WorkItem*> batch(
         chunk.begin() + static_cast<std::ptrdiff_t>(begin),
         chunk.begin() + static_cast<std::ptrdiff_t>(std::min(chunk.size(), begin + batch_size)));
-    auto running =
-        boost::asio::post(compute_, std::packaged_task<std::vector<ItemResult>()>(
-                                        [this, &batch] { return worker_.run_batch(batch); }));
+    auto running = boost::asio::post(
+        compute_, std::packaged_task<std::vector<ItemResult>()>([this, &batch, &busy_s] {
+          const double start = now();
+          std::vector<ItemResult> results = worker_.run_batch(batch);
+          busy_s += now() - start;  // read after the future is ready
+          return results;
+        }));
     take(serve_while(running));
   }
+  return busy_s;
 }
 
 void RootLoop::run() {
@@ -92,9 +98,7 @@ void RootLoop::run() {
     const std::vector<const work::WorkItem*> chunk = dispatcher_.next_for_root(now());
     spdlog::debug("chunk of {} items", chunk.size());
     if (chunk.empty()) break;
-    const double start = now();
-    run_chunk(chunk);
-    dispatcher_.root_finished(now() - start);
+    dispatcher_.root_finished(run_chunk(chunk));
   }
   // Rank 0 is done computing: serve until every worker is done and every result is in.
   comm::Backoff backoff(std::chrono::microseconds::zero(), comm::Backoff::kTransferMaxDelay);

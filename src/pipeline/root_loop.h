@@ -38,8 +38,10 @@ class RootLoop {
   /// Assembles `results` and every result received since the last call.
   void take(std::vector<ItemResult>&& results);
   double now() const;
-  /// Runs `chunk` batch by batch, each on a helper thread while serving the workers.
-  void run_chunk(const std::vector<const work::WorkItem*>& chunk);
+  /// Runs `chunk` batch by batch, each on the helper thread while serving the workers.
+  /// Returns the seconds its batches took (serving and assembling not counted, as a worker's
+  /// report counts only its own work).
+  double run_chunk(const std::vector<const work::WorkItem*>& chunk);
   /// When every worker is done but items are left (the ranks that would have run them left:
   /// their model kept failing), rank 0 runs them, or records them as skipped if it stopped too.
   void run_leftovers();

@@ -11,6 +11,10 @@ constexpr double kShortestChunk_s = 1e-6;
 
 }  // namespace
 
+double min_chunk_for(int ranks, double message_s) {
+  return 8.0 * message_s * static_cast<double>(std::max(ranks, 1));
+}
+
 DynamicPolicy::DynamicPolicy(DynamicOptions options) : options_(options) {
   options_.chunk_divisor = std::max(1.0, options_.chunk_divisor);
   options_.windows = std::max(1, options_.windows);
@@ -95,10 +99,12 @@ std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
     active_.outstanding += costs_[item];
     return {item};
   }
-  // NOTE [dynamic chunks]: guided, and at most `growth` times what the rank has done so far.
-  const double target =
-      std::min(queued_cost_ * speed_or_guess(r) / (active_speed() * options_.chunk_divisor),
-               options_.growth * ranks_[r].done_cost);
+  // NOTE [dynamic chunks]: guided, at most `growth` times what the rank has done so far, and
+  // at least min_chunk_s long.
+  const double guided =
+      queued_cost_ * speed_or_guess(r) / (active_speed() * options_.chunk_divisor);
+  const double target = std::max(std::min(guided, options_.growth * ranks_[r].done_cost),
+                                 options_.min_chunk_s * ranks_[r].speed);
 
   std::vector<ItemIndex> chunk;
   double chunk_cost = 0.0;

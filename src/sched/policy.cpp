@@ -8,7 +8,11 @@
 namespace mpibatch::sched {
 
 std::unique_ptr<Policy> make_policy(const std::string& name, const PolicyOptions& options) {
-  if (name == "dynamic") return std::make_unique<DynamicPolicy>();
+  if (name == "dynamic") {
+    DynamicOptions dynamic;
+    dynamic.min_chunk_s = options.min_chunk_s;
+    return std::make_unique<DynamicPolicy>(dynamic);
+  }
   if (name == "weighted") {
     WeightedOptions weighted;
     weighted.rank_weights = options.rank_weights;

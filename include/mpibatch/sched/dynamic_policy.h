@@ -30,8 +30,16 @@ struct DynamicOptions {
   double chunk_divisor = 2.0;  ///< >= 1; larger: smaller chunks, more requests
   int windows = 4;             ///< >= 1; 1 = strictly largest first over the whole job
   double growth = 2.0;         ///< > 0; a chunk costs at most this times the rank's done work
+  /// A chunk takes at least this long at the rank's speed (fewer requests for rank 0 to
+  /// serve at the end of a job on many ranks); 0 = one item is enough.
+  double min_chunk_s = 0.0;
   bool hold_back_slow_ranks = true;
 };
+
+/// The min_chunk_s for `ranks` ranks when each request and each report takes rank 0
+/// `message_s` to handle: 8 x message_s x ranks. Each rank sends two messages per chunk, so
+/// chunks at least that long keep rank 0 at most a quarter busy serving (docs/scheduling.md).
+double min_chunk_for(int ranks, double message_s);
 
 class DynamicPolicy final : public Policy {
  public:

@@ -47,6 +47,7 @@ class Policy {
 struct PolicyOptions {
   std::vector<double> rank_weights;   ///< weighted: relative speeds, one per rank; empty = measure
   std::size_t calibration_items = 8;  ///< weighted: items per calibration chunk
+  double min_chunk_s = 0.0;           ///< dynamic: shortest chunk (DynamicOptions)
 };
 
 /// The policy for `runtime.schedule`; throws ConfigError for an unknown name.

@@ -333,8 +333,7 @@ TEST(Pipeline, DynamicScheduleGivesASlowRankFewerItemsAndBeatsStaticBlocks) {
   }
   expect_complete_and_correct(plan, dynamic_run, 3);
   const auto& ranks = dynamic_run.results[0].ranks;
-  EXPECT_LT(ranks[2].items * 4, ranks[0].items);  // the slow rank's share is small
-  EXPECT_LT(ranks[2].items * 4, ranks[1].items);
+  EXPECT_LT(ranks[2].items * 8, ranks[0].items + ranks[1].items);  // the slow rank's share is small
   EXPECT_GT(ranks[2].items, 0u);  // it measured its speed on real work
   // Static: ~13 items on the slow rank, ~0.27 s; dynamic: ~40 ms of fast work in all.
   EXPECT_LT(makespan(dynamic_run), makespan(static_run) / 2);

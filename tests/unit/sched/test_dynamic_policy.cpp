@@ -159,3 +159,14 @@ TEST(DynamicPolicy, WithoutHoldingBackTheSlowRankEndsLast) {
   const auto b = ms::simulate(careful, costs, {1.0, 1.0, 0.02});
   EXPECT_LT(b.makespan, a.makespan);
 }
+
+TEST(DynamicPolicy, AChunkLastsAtLeastMinChunkAtTheRanksSpeed) {
+  ms::DynamicOptions options;
+  options.min_chunk_s = 10.0;
+  ms::DynamicPolicy policy(options);
+  policy.start(std::vector<double>(100, 1.0), 2);
+  EXPECT_EQ(policy.next(0, 0.0).size(), 1u);
+  policy.finished(0, {99}, 0.5);  // speed 2: chunks of at least 20 items, above slow start
+  EXPECT_EQ(policy.next(0, 0.0).size(), 20u);
+  EXPECT_DOUBLE_EQ(ms::min_chunk_for(4096, 6e-6), 8 * 6e-6 * 4096);
+}
