@@ -4,13 +4,6 @@
 #include <numeric>
 
 namespace mpibatch::sched {
-namespace {
-
-/// A chunk reported as taking no time (a clock's resolution) counts as taking this long.
-constexpr double kShortestChunk_s = 1e-6;
-
-}  // namespace
-
 double min_chunk_for(int ranks, double message_s) {
   return 8.0 * message_s * static_cast<double>(std::max(ranks, 1));
 }
@@ -46,11 +39,11 @@ void DynamicPolicy::start(const std::vector<double>& item_costs, int ranks) {
 }
 
 double DynamicPolicy::measured_speed(int rank) const {
-  return ranks_.at(static_cast<std::size_t>(rank)).speed;
+  return ranks_.at(static_cast<std::size_t>(rank)).meter.speed();
 }
 
 double DynamicPolicy::speed_or_guess(std::size_t rank) const {
-  if (ranks_[rank].speed > 0) return ranks_[rank].speed;
+  if (ranks_[rank].meter.speed() > 0) return ranks_[rank].meter.speed();
   return known_.count > 0 ? known_.speed_sum / known_.count : 1.0;
 }
 
@@ -60,12 +53,13 @@ double DynamicPolicy::active_speed() const {
 }
 
 bool DynamicPolicy::would_hold_back(std::size_t rank, double chunk_cost, double now) const {
-  if (!options_.hold_back_slow_ranks || ranks_[rank].speed <= 0) return false;
-  const double others_speed = active_speed() - ranks_[rank].speed;
+  if (!options_.hold_back_slow_ranks || ranks_[rank].meter.speed() <= 0) return false;
+  const double others_speed = active_speed() - ranks_[rank].meter.speed();
   if (others_speed <= 1e-12 * active_speed()) return false;
   const double others_outstanding = active_.outstanding - ranks_[rank].outstanding_cost;
   // Its outstanding chunk (prefetch: it asks while computing one) comes first.
-  const double mine_done = now + (ranks_[rank].outstanding_cost + chunk_cost) / ranks_[rank].speed;
+  const double mine_done =
+      now + (ranks_[rank].outstanding_cost + chunk_cost) / ranks_[rank].meter.speed();
   const double others_done = now + (others_outstanding + queued_cost_) / others_speed;
   return mine_done > others_done;
 }
@@ -74,8 +68,8 @@ void DynamicPolicy::retire(std::size_t rank) {
   RankState& s = ranks_[rank];
   s.retired = true;
   active_.outstanding -= s.outstanding_cost;
-  if (s.speed > 0) {
-    active_.speed_sum -= s.speed;
+  if (s.meter.speed() > 0) {
+    active_.speed_sum -= s.meter.speed();
   } else {
     --active_.unknown;
   }
@@ -84,7 +78,7 @@ void DynamicPolicy::retire(std::size_t rank) {
 std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
   const auto r = static_cast<std::size_t>(rank);
   if (r >= ranks_.size() || ranks_[r].retired || cursor_ == back_) return {};
-  if (ranks_[r].speed <= 0) {
+  if (ranks_[r].meter.speed() <= 0) {
     // Not measured yet: one item from the cheap end, so a slow rank costs little to measure;
     // a second one (prefetch) only while every rank that holds nothing can still get one.
     if (ranks_[r].served && back_ - cursor_ <= unserved_) {
@@ -103,8 +97,8 @@ std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
   // at least min_chunk_s long.
   const double guided =
       queued_cost_ * speed_or_guess(r) / (active_speed() * options_.chunk_divisor);
-  const double target = std::max(std::min(guided, options_.growth * ranks_[r].done_cost),
-                                 options_.min_chunk_s * ranks_[r].speed);
+  const double target = std::max(std::min(guided, options_.growth * ranks_[r].meter.done_cost()),
+                                 options_.min_chunk_s * ranks_[r].meter.speed());
 
   std::vector<ItemIndex> chunk;
   double chunk_cost = 0.0;
@@ -139,14 +133,12 @@ void DynamicPolicy::finished(int rank, const std::vector<ItemIndex>& items, doub
   const double reported = std::min(cost, s.outstanding_cost);
   s.outstanding_cost -= reported;
   if (!s.retired) active_.outstanding -= reported;
-  const double old_speed = s.speed;
-  s.done_cost += cost;
-  s.busy_s += std::max(seconds, kShortestChunk_s);
-  s.speed = s.done_cost / s.busy_s;
-  known_.speed_sum += s.speed - old_speed;
+  const double old_speed = s.meter.speed();
+  s.meter.record(cost, seconds);
+  known_.speed_sum += s.meter.speed() - old_speed;
   if (old_speed <= 0) ++known_.count;
   if (s.retired) return;
-  active_.speed_sum += s.speed - old_speed;
+  active_.speed_sum += s.meter.speed() - old_speed;
   if (old_speed <= 0) --active_.unknown;
 }
 

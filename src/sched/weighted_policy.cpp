@@ -17,8 +17,6 @@
 namespace mpibatch::sched {
 namespace {
 
-/// A chunk reported as taking no time (a clock's resolution) counts as taking this long.
-constexpr double kShortestChunk_s = 1e-6;
 /// NOTE [lpt groups]: width of a speed bucket on the log scale, log(1.01).
 const double kGroupWidth = std::log1p(0.01);
 
@@ -147,7 +145,7 @@ void WeightedPolicy::start(const std::vector<double>& item_costs, int ranks) {
 }
 
 double WeightedPolicy::measured_speed(int rank) const {
-  return ranks_.at(static_cast<std::size_t>(rank)).speed;
+  return ranks_.at(static_cast<std::size_t>(rank)).meter.speed();
 }
 
 void WeightedPolicy::take(std::size_t position, std::vector<ItemIndex>& chunk) {
@@ -193,7 +191,7 @@ void WeightedPolicy::plan() {
   for (std::size_t r = 0; r < ranks_.size(); ++r) {
     if (ranks_[r].left) continue;
     here.push_back(r);
-    speeds.push_back(std::max(ranks_[r].speed, std::numeric_limits<double>::min()));
+    speeds.push_back(std::max(ranks_[r].meter.speed(), std::numeric_limits<double>::min()));
     ready_at.push_back(ranks_[r].outstanding_cost / speeds.back());
   }
   if (here.empty()) return;
@@ -232,7 +230,7 @@ std::vector<ItemIndex> WeightedPolicy::next(int rank, double /*now*/) {
     return hand_out(r, std::move(chunk));
   }
   // NOTE [weighted calibration]
-  if (s.speed > 0) return hand_out(r, take_from_cheap_end(options_.calibration_items));
+  if (s.meter.speed() > 0) return hand_out(r, take_from_cheap_end(options_.calibration_items));
   if (s.outstanding_items == 0) return hand_out(r, take_from_middle(options_.calibration_items));
   return hand_out(r, take_from_cheap_end(1));
 }
@@ -244,10 +242,8 @@ void WeightedPolicy::finished(int rank, const std::vector<ItemIndex>& items, dou
   s.outstanding_cost = std::max(0.0, s.outstanding_cost - cost);
   s.outstanding_items -= std::min(items.size(), s.outstanding_items);
   if (items.empty()) return;
-  const bool first_report = s.busy_s <= 0;
-  s.done_cost += cost;
-  s.busy_s += std::max(seconds, kShortestChunk_s);
-  s.speed = s.done_cost / s.busy_s;
+  const bool first_report = !s.meter.measured();
+  s.meter.record(cost, seconds);
   if (!first_report || s.left) return;
   --unmeasured_;
   if (unmeasured_ == 0 && !planned_) plan();
@@ -266,7 +262,7 @@ void WeightedPolicy::leave(int rank) {
     }
     return;
   }
-  if (s.busy_s > 0) return;  // measured: already not waited for
+  if (s.meter.measured()) return;  // already not waited for
   --unmeasured_;
   if (unmeasured_ == 0) plan();
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "mpibatch/sched/policy.h"
+#include "mpibatch/sched/speed_meter.h"
 
 namespace mpibatch::sched {
 
@@ -68,9 +69,7 @@ class DynamicPolicy final : public Policy {
   double queued_cost_ = 0.0;  ///< cost of the queue
   std::size_t unserved_ = 0;  ///< ranks never given work
   struct RankState {
-    double done_cost = 0.0;
-    double busy_s = 0.0;
-    double speed = 0.0;             ///< done_cost / busy_s; 0 = not measured yet
+    SpeedMeter meter;
     double outstanding_cost = 0.0;  ///< handed out, not reported
     bool retired = false;           ///< given no more work (NOTE [dynamic chunks])
     bool served = false;            ///< has been given work

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mpibatch/sched/policy.h"
+#include "mpibatch/sched/speed_meter.h"
 
 namespace mpibatch::sched {
 
@@ -78,9 +79,7 @@ class WeightedPolicy final : public Policy {
   std::vector<std::vector<ItemIndex>> shares_;
   std::vector<ItemIndex> leftover_;  ///< shares of ranks that left before taking them
   struct RankState {
-    double done_cost = 0.0;
-    double busy_s = 0.0;
-    double speed = 0.0;  ///< done_cost / busy_s; 0 = not measured yet
+    SpeedMeter meter;
     double outstanding_cost = 0.0;
     std::size_t outstanding_items = 0;
     bool share_taken = false;

@@ -39,7 +39,8 @@ mp::WorkPlan make_plan(int chapters, int per_chapter) {
 }
 
 struct RunOutput {
-  std::vector<mp::PipelineResult> results;  ///< by rank
+  std::vector<mp::PipelineResult> results;            ///< by rank
+  std::vector<std::vector<std::size_t>> batch_sizes;  ///< by rank: the model calls' batch sizes
   RecordingResultWriter writer;
 };
 
@@ -56,6 +57,7 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
             const std::function<void(FakeModelRunner&, int)>& setup = {},
             const mp::PipelineOptions& options = with_schedule("dynamic")) {
   out.results.resize(static_cast<std::size_t>(world.size()));
+  out.batch_sizes.resize(static_cast<std::size_t>(world.size()));
   std::mutex mutex;
   world.run([&](Communicator& comm) {
     FakeModelRunner runner;
@@ -71,6 +73,7 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
                                    options, self);
     std::lock_guard<std::mutex> lock(mutex);
     out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
+    out.batch_sizes[static_cast<std::size_t>(comm.rank())] = runner.batch_sizes();
   });
 }
 
@@ -258,29 +261,17 @@ TEST(Pipeline, AModelFailingOverAndOverStopsAStaticRankButTheJobEndsWithEveryIte
   const mp::WorkPlan plan = make_plan(4, 8);
   FakeWorld world(2);
   RunOutput out;
-  out.results.resize(2);
-  std::vector<std::vector<std::size_t>> calls(2);
-  std::mutex mutex;
-  world.run([&](Communicator& comm) {
-    FakeModelRunner runner;
-    runner.seconds_per_item = 0.002;  // so that rank 1 is given more than its first items
-    if (comm.rank() == 1) runner.fail_on_text = " ";  // every item has a space: all fail
-    const auto encoder = mpibatch::model::make_encoder("bytes");
-    mpibatch::timing::SteadyClock clock;
-    mpibatch::timing::PhaseTimer timer(clock);
-    mp::RankContext ctx{comm, runner, *encoder, timer};
-    mp::PipelineOptions options = with_schedule("static");
-    options.batch_size = 4;
-    options.max_consecutive_failures = 3;
-    const bool root = comm.rank() == 0;
-    auto result = mp::run_pipeline(ctx, root ? plan : mp::WorkPlan{}, root ? &out.writer : nullptr,
-                                   options, {});
-    std::lock_guard<std::mutex> lock(mutex);
-    calls[static_cast<std::size_t>(comm.rank())] = runner.batch_sizes();
-    out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
-  });
+  mp::PipelineOptions options = with_schedule("static");
+  options.batch_size = 4;
+  options.max_consecutive_failures = 3;
+  run_on(
+      world, plan, out,
+      [](FakeModelRunner& runner, int rank) {
+        if (rank == 1) runner.fail_on_text = " ";  // every item has a space: all fail
+      },
+      options);
   // Rank 1: one batch of 4, then items one by one until 3 failed in a row; no more calls.
-  EXPECT_EQ(calls[1], (std::vector<std::size_t>{4, 1, 1, 1}));
+  EXPECT_EQ(out.batch_sizes[1], (std::vector<std::size_t>{4, 1, 1, 1}));
   int failed = 0, skipped = 0;
   for (const auto& item : out.results[0].items) {
     if (item.rank == 0) EXPECT_EQ(item.status, mio::ItemStatus::kOk);
@@ -360,22 +351,13 @@ TEST(Pipeline, ADynamicRankWhoseModelKeepsFailingLeavesAndTheOthersRunTheRest) {
   mp::PipelineOptions options = with_schedule("dynamic");
   options.batch_size = 2;
   options.max_consecutive_failures = 3;
-  out.results.resize(3);
-  std::mutex mutex;
-  world.run([&](Communicator& comm) {
-    FakeModelRunner runner;
-    runner.seconds_per_item = 0.002;  // so that rank 1 is given more than its first items
-    if (comm.rank() == 1) runner.fail_on_text = " ";  // every item has a space: all fail
-    const auto encoder = mpibatch::model::make_encoder("bytes");
-    mpibatch::timing::SteadyClock clock;
-    mpibatch::timing::PhaseTimer timer(clock);
-    mp::RankContext ctx{comm, runner, *encoder, timer};
-    const bool root = comm.rank() == 0;
-    auto result = mp::run_pipeline(ctx, root ? plan : mp::WorkPlan{}, root ? &out.writer : nullptr,
-                                   options, {});
-    std::lock_guard<std::mutex> lock(mutex);
-    out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
-  });
+  run_on(
+      world, plan, out,
+      [](FakeModelRunner& runner, int rank) {
+        runner.seconds_per_item = 0.002;  // so that rank 1 is given more than its first items
+        if (rank == 1) runner.fail_on_text = " ";  // every item has a space: all fail
+      },
+      options);
   std::size_t failed = 0, skipped = 0, ok = 0;
   for (const auto& item : out.results[0].items) {
     if (item.status == mio::ItemStatus::kOk) {
