@@ -269,6 +269,8 @@ std::optional<Message> MpiCommunicator::try_receive(int tag) {
   return s.poll_incoming(tag);
 }
 
+bool MpiCommunicator::receiving() const { return !impl_->incoming.empty(); }
+
 Message MpiCommunicator::receive(int tag, std::chrono::microseconds spin) {
   Impl& s = *impl_;
   s.reap_sends();

@@ -70,6 +70,9 @@ class Communicator {
   /// A message with `tag` from any source, if one has arrived completely. Never waits for data
   /// in transit (a message still arriving is handed out by a later call).
   virtual std::optional<Message> try_receive(int tag) = 0;
+  /// True while a message try_receive() has seen is still arriving (its data moves only while
+  /// this rank is inside MPI calls, unless the transport copies it alone): poll it soon.
+  virtual bool receiving() const = 0;
   /// Waits for a message with `tag` from any source.
   Message receive(int tag) { return receive(tag, std::chrono::microseconds::zero()); }
   /// The same, for a message that is due within microseconds (the answer to a request just

@@ -90,6 +90,7 @@ class MpiCommunicator final : public Communicator {
   void send(int dest, int tag, Bytes data) override;
   /// May wait (without spinning) for the remaining pieces of a chunked message it started.
   std::optional<Message> try_receive(int tag) override;
+  bool receiving() const override;
   using Communicator::receive;
   Message receive(int tag, std::chrono::microseconds spin) override;
   void wait_sends() override;
