@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "mpibatch/device/thread_budget.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/io/book_reader.h"
-#include "mpibatch/model/encoder.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "mpibatch/work/text_splitter.h"
 
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     const std::vector<mpibatch::work::WorkItem> items = mpibatch::work::split_book(book, split);
     if (items.empty()) throw std::runtime_error("the book '" + options.book + "' has no items");
 
-    const auto encoder = model::make_encoder("bytes");
+    const auto encoder = mpibatch::encode::make_encoder("bytes");
     const auto encode_start = Clock::now();
     std::vector<model::TokenIds> ids;
     ids.reserve(items.size());

@@ -20,8 +20,8 @@
 
 #include "mpibatch/comm/mpi_communicator.h"
 #include "mpibatch/comm/mpi_environment.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/io/h5_result_writer.h"
-#include "mpibatch/model/encoder.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/sched/dynamic_policy.h"
 #include "mpibatch/timing/clock.h"
@@ -104,7 +104,7 @@ struct Figures {
 Figures run_once(mb::comm::Communicator& comm, const mb::pipeline::WorkPlan& plan,
                  const mb::sched::DynamicOptions& dynamic, const std::string& path) {
   ZeroCostRunner runner;
-  const auto encoder = mb::model::make_encoder("bytes");
+  const auto encoder = mb::encode::make_encoder("bytes");
   mb::timing::SteadyClock clock;
   mb::timing::PhaseTimer timer(clock);
   mb::pipeline::RankContext ctx{comm, runner, *encoder, timer};

@@ -213,12 +213,12 @@ void RunJob::prepare_work() {
 void RunJob::load_model() {
   timer_.enter(Phase::kModelLoad);
   run_on_all(comm_, [&] {
-    model::EncoderOptions encoder;
+    encode::EncoderOptions encoder;
     encoder.name = config_.model.encoder;
     encoder.vocabulary = config_.model.vocabulary;
     encoder.phoneme_map = config_.model.phoneme_map;
     encoder.espeak_voice = config_.model.espeak_voice;
-    encoder_ = model::make_encoder(encoder);
+    encoder_ = encode::make_encoder(encoder);
     model::RunnerOptions options;
     options.path = config_.model.path;
     options.device = device_.device;

@@ -13,8 +13,8 @@
 #include "mpibatch/config/job_config.h"
 #include "mpibatch/device/device_context.h"
 #include "mpibatch/device/thread_budget.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/io/result_writer.h"
-#include "mpibatch/model/encoder.h"
 #include "mpibatch/model/model_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/timing/phase_timer.h"
@@ -54,7 +54,7 @@ class RunJob {
   JobPlan plan_;                              ///< rank 0
   std::uint32_t attempt_ = 0;                 ///< 0, or 1 + the resumed file's attempt
   std::unique_ptr<io::ResultWriter> writer_;  ///< rank 0: HDF5, with audio files if asked
-  std::unique_ptr<model::Encoder> encoder_;
+  std::unique_ptr<encode::Encoder> encoder_;
   std::unique_ptr<model::ModelRunner> runner_;
 };
 

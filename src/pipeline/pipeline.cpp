@@ -135,10 +135,9 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   timer.enter(Phase::kWait);
   comm.barrier();
   timer.enter(Phase::kFinalize);
-  for (std::size_t p = 0; p < timing::kPhaseCount; ++p) {
-    self.phase_s[p] = timer.seconds(static_cast<Phase>(p));
-  }
-  self.wall_s = timer.elapsed();
+  const timing::PhaseTimer::Totals totals = timer.totals();
+  for (std::size_t p = 0; p < timing::kPhaseCount; ++p) self.phase_s[p] = totals.seconds[p];
+  self.wall_s = totals.elapsed;
   const std::vector<comm::Bytes> rows = comm.gather(wire::pack(self), 0);
 
   PipelineResult result;

@@ -31,6 +31,13 @@ double PhaseTimer::seconds(Phase phase) const {
 
 double PhaseTimer::elapsed() const { return clock_.now() - start_; }
 
+PhaseTimer::Totals PhaseTimer::totals() const {
+  const double now = clock_.now();
+  Totals totals{totals_, now - start_};
+  totals.seconds[static_cast<std::size_t>(current_)] += now - since_;
+  return totals;
+}
+
 std::string utc_timestamp() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t secs = std::chrono::system_clock::to_time_t(now);

@@ -72,8 +72,8 @@ TEST_P(RunOnRanks, EveryItemExactlyOnceInOrderWithTimingForEveryRank) {
     EXPECT_GT(items[i].output_length, 0);
     EXPECT_EQ(items[i].output_length, static_cast<std::int64_t>(items[i].tokens) * 16);
   }
-  EXPECT_GT(per_rank[0], 0);  // rank 0 computes too (the dynamic queue may run dry before
-                              // a late rank asks, so other ranks may get nothing)
+  // No per-rank minimum: in a job this short, a rank measured slow on its first item (a busy
+  // test machine) is rightly given no more (docs/scheduling.md, hold-back).
 
   // The ranks of a node never run more compute threads than it has cores (when they fit).
   const auto rows_by_host = file.ranks();

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mpi_world.h"
-#include "mpibatch/model/encoder.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/work/text_splitter.h"
 #include "support/fake_model_runner.h"
@@ -29,7 +29,7 @@ TEST(PipelineOverMpi, EveryItemExactlyOnceWithLargeResults) {
   const pipeline::WorkPlan plan = plan_for(9);
   FakeModelRunner runner;
   runner.rows_per_token = 700;  // ~20k floats per item: beyond MPI's eager limit
-  const auto encoder = model::make_encoder("bytes");
+  const auto encoder = encode::make_encoder("bytes");
   timing::SteadyClock clock;
   timing::PhaseTimer timer(clock);
   pipeline::RankContext ctx{comm, runner, *encoder, timer};

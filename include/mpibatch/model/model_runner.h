@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "mpibatch/encode/token_ids.h"
+
 namespace mpibatch::model {
 
-using TokenIds = std::vector<std::int64_t>;
+using TokenIds = encode::TokenIds;
 
 /// One item's output: values row-major with shape [length, feature_shape...].
 struct ItemOutput {

@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "mpibatch/comm/communicator.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/io/result_writer.h"
 #include "mpibatch/io/run_records.h"
-#include "mpibatch/model/encoder.h"
 #include "mpibatch/model/model_runner.h"
 #include "mpibatch/sched/policy.h"
 #include "mpibatch/timing/phase_timer.h"
@@ -91,7 +91,7 @@ std::optional<std::vector<std::vector<std::size_t>>> assign_items(const WorkPlan
 struct RankContext {
   comm::Communicator& comm;
   model::ModelRunner& runner;
-  const model::Encoder& encoder;
+  const encode::Encoder& encoder;
   timing::PhaseTimer& timer;
 };
 

@@ -48,6 +48,13 @@ class PhaseTimer {
   double seconds(Phase phase) const;
   /// Seconds since construction (= sum over all phases).
   double elapsed() const;
+  /// Every phase's seconds and the elapsed seconds read at one instant, so that they add up
+  /// exactly (separate seconds() and elapsed() calls each read the clock).
+  struct Totals {
+    std::array<double, kPhaseCount> seconds{};
+    double elapsed = 0.0;
+  };
+  Totals totals() const;
   const Clock& clock() const { return clock_; }
 
  private:

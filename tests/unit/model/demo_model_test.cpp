@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/error.h"
-#include "mpibatch/model/encoder.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "support/temp_dir.h"
 
 namespace mpibatch::model {
+
+using encode::make_encoder;
 namespace {
 
 using ::testing::HasSubstr;

@@ -9,12 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "mpibatch/model/encoder.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "python_models.h"
 #include "support/temp_dir.h"
 
 namespace mpibatch::model {
+
+using encode::Encoder;
+using encode::EncoderOptions;
+using encode::make_encoder;
 namespace {
 
 using testing::shell_quote;

@@ -11,13 +11,17 @@
 #include <utility>
 #include <vector>
 
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/error.h"
-#include "mpibatch/model/encoder.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "python_models.h"
 #include "support/temp_dir.h"
 
 namespace mpibatch::model {
+
+using encode::Encoder;
+using encode::EncoderOptions;
+using encode::make_encoder;
 namespace {
 
 using ::testing::ElementsAre;

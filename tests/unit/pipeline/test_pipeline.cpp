@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "mpibatch/comm/fake_communicator.h"
-#include "mpibatch/model/encoder.h"
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/work/text_splitter.h"
 #include "support/fake_model_runner.h"
@@ -62,7 +62,7 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
   world.run([&](Communicator& comm) {
     FakeModelRunner runner;
     if (setup) setup(runner, comm.rank());
-    const auto encoder = mpibatch::model::make_encoder("bytes");
+    const auto encoder = mpibatch::encode::make_encoder("bytes");
     mpibatch::timing::SteadyClock clock;
     mpibatch::timing::PhaseTimer timer(clock);
     mp::RankContext ctx{comm, runner, *encoder, timer};
@@ -138,7 +138,11 @@ TEST_P(PipelineOnRanks, EveryItemExactlyOnceInOrderWithTheModelsOutputs) {
 
 INSTANTIATE_TEST_SUITE_P(RanksAndSchedules, PipelineOnRanks,
                          ::testing::Combine(::testing::Values(1, 2, 3, 5),
-                                            ::testing::Values("dynamic", "weighted", "static")));
+                                            ::testing::Values("dynamic", "weighted", "static")),
+                         [](const auto& info) {  // stable names (not pointers) for CTest
+                           return std::string(std::get<1>(info.param)) + "_" +
+                                  std::to_string(std::get<0>(info.param));
+                         });
 
 TEST(Pipeline, StaticScheduleGivesContiguousBlocks) {
   const mp::WorkPlan plan = make_plan(4, 6);
@@ -246,7 +250,7 @@ TEST(Pipeline, ACrashOnOneRankEndsTheJobInsteadOfHanging) {
   const auto result = world.run_collect([&](Communicator& comm) {
     FakeModelRunner runner;
     if (comm.rank() == 2) runner.crash_on_batch = 0;
-    const auto encoder = mpibatch::model::make_encoder("bytes");
+    const auto encoder = mpibatch::encode::make_encoder("bytes");
     mpibatch::timing::SteadyClock clock;
     mpibatch::timing::PhaseTimer timer(clock);
     mp::RankContext ctx{comm, runner, *encoder, timer};

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 
 /// One clause as espeak_TextToPhonemes returns it, with the mark that ended it in the text.
 struct EspeakClause {
@@ -29,4 +29,4 @@ std::string espeak_voice_for_language(std::string_view language);
 /// `text` phonemized clause by clause with `voice` (which must exist; IoError otherwise).
 std::vector<EspeakClause> espeak_phonemize(std::string_view text, const std::string& voice);
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

@@ -13,7 +13,7 @@
 #include "encoder_unicode.h"
 #include "mpibatch/error.h"
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 namespace {
 
 /// espeak_TextToPhonemes phonememode: IPA phoneme names (speak_lib.h, "value=2").
@@ -166,4 +166,4 @@ std::vector<EspeakClause> espeak_phonemize(std::string_view text, const std::str
   return clauses;
 }
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

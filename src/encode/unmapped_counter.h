@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-namespace mpibatch::model {
+namespace mpibatch::encode {
 
 class UnmappedCounter {
  public:
@@ -22,4 +22,4 @@ class UnmappedCounter {
   std::map<char32_t, std::size_t> counts_;
 };
 
-}  // namespace mpibatch::model
+}  // namespace mpibatch::encode

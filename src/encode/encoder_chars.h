@@ -4,12 +4,12 @@
 #include <memory>
 #include <string>
 
-#include "mpibatch/model/encoder.h"
+#include "mpibatch/encode/encoder.h"
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 
 /// Reads the vocabulary at `path` (format and unknown-character rule: encoder.h). Throws
 /// InputError naming model.vocabulary, the file and the line for a malformed vocabulary.
 std::unique_ptr<Encoder> make_chars_encoder(const std::string& path);
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

@@ -12,7 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 namespace {
 
 icu::UnicodeString to_icu(std::u32string_view text) {
@@ -138,4 +138,4 @@ std::string describe_code_point(char32_t c) {
   return buffer;
 }
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

@@ -18,7 +18,7 @@
 #include "mpibatch/error.h"
 #include "unmapped_counter.h"
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 namespace {
 
 constexpr std::string_view kKey = "model.vocabulary";
@@ -203,4 +203,4 @@ std::unique_ptr<Encoder> make_chars_encoder(const std::string& path) {
   return std::make_unique<CharsEncoder>(path, load_vocabulary(path));
 }
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

@@ -1,7 +1,7 @@
 /// \file The `bytes` encoder and make_encoder (chars: encoder_chars.cpp, phonemes:
 /// encoder_phonemes.cpp).
 
-#include "mpibatch/model/encoder.h"
+#include "mpibatch/encode/encoder.h"
 
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 #include "encoder_phonemes.h"
 #include "mpibatch/error.h"
 
-namespace mpibatch::model {
+namespace mpibatch::encode {
 namespace {
 
 /// UTF-8 bytes as ids: id = byte value (1..255), 0 is padding. NUL bytes are dropped so that
@@ -46,4 +46,4 @@ std::unique_ptr<Encoder> make_encoder(const std::string& name) {
   return make_encoder(options);
 }
 
-}  // namespace mpibatch::model
+}  // namespace mpibatch::encode

@@ -12,7 +12,7 @@
 #include "encoder_unicode.h"
 #include "mpibatch/error.h"
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 namespace {
 
 using nlohmann::json;
@@ -152,4 +152,4 @@ TokenIds piper_phoneme_ids(std::u32string_view phonemes, const PiperPhonemeMap& 
   return ids;
 }
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

@@ -14,7 +14,7 @@
 #include "mpibatch/error.h"
 #include "unmapped_counter.h"
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 namespace {
 
 constexpr const char* kDefaultVoice = "en-us";
@@ -152,4 +152,4 @@ std::unique_ptr<Encoder> make_phonemes_encoder(const EncoderOptions& options) {
   return std::make_unique<PhonemesEncoder>(options.phoneme_map, std::move(map), std::move(voice));
 }
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

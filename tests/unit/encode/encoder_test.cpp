@@ -1,4 +1,4 @@
-#include "mpibatch/model/encoder.h"
+#include "mpibatch/encode/encoder.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 
 #include "mpibatch/error.h"
 
-namespace mpibatch::model {
+namespace mpibatch::encode {
 namespace {
 
 using ::testing::ElementsAre;
@@ -59,4 +59,4 @@ TEST(MakeEncoder, UnknownNameIsAConfigErrorListingTheAvailableOnes) {
 }
 
 }  // namespace
-}  // namespace mpibatch::model
+}  // namespace mpibatch::encode

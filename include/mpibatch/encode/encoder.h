@@ -28,9 +28,9 @@
 #include <string>
 #include <string_view>
 
-#include "mpibatch/model/model_runner.h"
+#include "mpibatch/encode/token_ids.h"
 
-namespace mpibatch::model {
+namespace mpibatch::encode {
 
 class Encoder {
  public:
@@ -61,4 +61,4 @@ std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options);
 /// make_encoder({name}): for encoders that need no files (bytes).
 std::unique_ptr<Encoder> make_encoder(const std::string& name);
 
-}  // namespace mpibatch::model
+}  // namespace mpibatch::encode

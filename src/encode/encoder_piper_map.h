@@ -11,7 +11,7 @@
 
 #include "mpibatch/model/model_runner.h"
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 
 /// What the phonemes encoder uses from a Piper voice config (`*.onnx.json`).
 struct PiperPhonemeMap {
@@ -32,4 +32,4 @@ PiperPhonemeMap load_piper_phoneme_map(const std::string& path);
 TokenIds piper_phoneme_ids(std::u32string_view phonemes, const PiperPhonemeMap& map,
                            std::map<char32_t, std::size_t>& missing);
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

@@ -6,7 +6,7 @@
 
 #include "encoder_unicode.h"
 
-namespace mpibatch::model {
+namespace mpibatch::encode {
 
 void UnmappedCounter::add(const std::map<char32_t, std::size_t>& counts) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -33,4 +33,4 @@ std::string UnmappedCounter::summary(const std::string& what, const std::string&
   return out;
 }
 
-}  // namespace mpibatch::model
+}  // namespace mpibatch::encode

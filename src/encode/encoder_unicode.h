@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mpibatch::model::detail {
+namespace mpibatch::encode::detail {
 
 /// Code points of UTF-8 `text`; invalid sequences become U+FFFD.
 std::u32string utf8_to_code_points(std::string_view text);
@@ -34,4 +34,4 @@ std::vector<std::size_t> grapheme_boundaries(std::u32string_view text);
 /// Shows `c` in messages: the character itself, or U+XXXX when it is invisible.
 std::string describe_code_point(char32_t c);
 
-}  // namespace mpibatch::model::detail
+}  // namespace mpibatch::encode::detail

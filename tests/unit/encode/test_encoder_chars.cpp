@@ -5,11 +5,11 @@
 
 #include <string>
 
+#include "mpibatch/encode/encoder.h"
 #include "mpibatch/error.h"
-#include "mpibatch/model/encoder.h"
 #include "support/temp_dir.h"
 
-namespace mpibatch::model {
+namespace mpibatch::encode {
 namespace {
 
 using ::testing::ElementsAre;
@@ -158,4 +158,4 @@ TEST(MakeEncoderNames, UnknownNameListsAllEncoders) {
 }
 
 }  // namespace
-}  // namespace mpibatch::model
+}  // namespace mpibatch::encode
