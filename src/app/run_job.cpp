@@ -16,6 +16,7 @@
 #include "mpibatch/audio/audio_book_writer.h"
 #include "mpibatch/config/config_loader.h"
 #include "mpibatch/io/h5_result_writer.h"
+#include "mpibatch/model/oom_backoff_runner.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/version.h"
@@ -36,21 +37,43 @@ std::optional<int> env_int(const char* name) {
   }
 }
 
-/// "host|0,1,2": what every rank tells the others about its CPUs.
-comm::Bytes describe_cpus(const std::string& host, const device::CpuView& view) {
-  std::string out = host + "|";
-  for (std::size_t i = 0; i < view.allowed_cpus.size(); ++i) {
-    out += (i ? "," : "") + std::to_string(view.allowed_cpus[i]);
-  }
+/// What every rank tells the others before devices and threads are chosen, as
+/// "host|cpu,cpu,...|CUDA_VISIBLE_DEVICES or <unset>|free bytes per visible GPU,...".
+struct RankView {
+  std::string host;
+  device::CpuView cpus;
+  std::string visible;
+  std::vector<std::uint64_t> free_memory;
+};
+
+template <class T>
+std::string joined(const std::vector<T>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
   return out;
 }
 
-std::pair<std::string, device::CpuView> parse_cpus(const comm::Bytes& bytes) {
-  const std::size_t bar = bytes.find('|');
-  device::CpuView view;
-  std::istringstream cpus(bytes.substr(bar + 1));
-  for (std::string cpu; std::getline(cpus, cpu, ',');) view.allowed_cpus.push_back(std::stoi(cpu));
-  return {bytes.substr(0, bar), view};
+comm::Bytes describe_rank(const std::string& host, const device::CudaReport& cuda) {
+  std::vector<std::uint64_t> free;
+  for (const auto& gpu : cuda.gpus) free.push_back(gpu.memory_free);
+  return host + "|" + joined(device::current_cpu_view().allowed_cpus) + "|" +
+         cuda.visible_env.value_or("<unset>") + "|" + joined(free);
+}
+
+RankView parse_rank(const comm::Bytes& bytes) {
+  std::vector<std::string> fields;
+  std::istringstream in(bytes);
+  for (std::string field; std::getline(in, field, '|');) fields.push_back(field);
+  fields.resize(4);
+  RankView view{fields[0], {}, fields[2], {}};
+  std::istringstream cpus(fields[1]);
+  for (std::string cpu; std::getline(cpus, cpu, ',');)
+    view.cpus.allowed_cpus.push_back(std::stoi(cpu));
+  std::istringstream free(fields[3]);
+  for (std::string bytes_free; std::getline(free, bytes_free, ',');) {
+    view.free_memory.push_back(std::stoull(bytes_free));
+  }
+  return view;
 }
 
 /// The HDF5 writer, wrapped by the audio writer when output.audio is set. A resumed run
@@ -146,26 +169,40 @@ void RunJob::load_config() {
 }
 
 void RunJob::set_up_rank() {
+  // Every rank's CPUs and GPUs, in rank order: GPU slots (NOTE [gpu slots]) and thread plans
+  // are decided from the same picture on every rank.
+  device::CudaReport cuda;
+  if (config_.runtime.device != "cpu") cuda = device::probe_cuda();
+  std::vector<RankView> views;
+  for (const comm::Bytes& bytes : comm_.all_gather(describe_rank(comm_.host(), cuda))) {
+    views.push_back(parse_rank(bytes));
+  }
   run_on_all(comm_, [&] {
+    std::vector<device::GpuView> gpu_views;
+    for (const RankView& view : views) gpu_views.push_back({view.host, view.visible});
     device::DeviceRequest request;
     request.device = config_.runtime.device;
     request.on_missing_gpu = config_.runtime.on_missing_gpu;
-    request.local_rank = comm_.local_rank();
-    device_ = device::choose_device(request);
+    request.slot = device::gpu_slot(gpu_views, comm_.rank());
+    request.select =
+        device::parse_gpu_select(config_.gpu.select).value_or(device::GpuSelect::kLocalRank);
+    request.free_memory = views[static_cast<std::size_t>(request.slot.first_rank)].free_memory;
+    request.host = comm_.host();
+    device_ = device::choose_device(request, cuda);
     if (device_.fell_back) spdlog::warn("{}", device_.reason);
+    // Once per group of ranks sharing GPUs, not once per rank.
+    if (device_.warning && request.slot.slot == 0) spdlog::warn("{}", *device_.warning);
   });
 
-  // The ranks on this node, in rank order, and their CPUs: no node runs more threads than cores.
-  const auto all = comm_.all_gather(describe_cpus(comm_.host(), device::current_cpu_view()));
   device::ThreadRequest request;
   request.threads_per_rank = config_.runtime.threads_per_rank;
   request.interop_threads = config_.runtime.interop_threads;
   request.slurm_cpus_per_task = env_int("SLURM_CPUS_PER_TASK");
   for (int r = 0; r < comm_.size(); ++r) {
-    auto [host, view] = parse_cpus(all[static_cast<std::size_t>(r)]);
-    if (host != comm_.host()) continue;
+    const RankView& view = views[static_cast<std::size_t>(r)];
+    if (view.host != comm_.host()) continue;
     if (r == comm_.rank()) request.local_rank = static_cast<int>(request.node_ranks.size());
-    request.node_ranks.push_back(std::move(view));
+    request.node_ranks.push_back(view.cpus);
   }
   threads_ = device::plan_threads(request);
   device::apply_thread_budget(threads_);
@@ -222,6 +259,9 @@ void RunJob::load_model() {
     model::RunnerOptions options;
     options.path = config_.model.path;
     options.device = device_.device;
+    options.precision = config_.gpu.precision;
+    options.tf32 = config_.gpu.tf32;
+    options.cudnn_benchmark = config_.gpu.cudnn_benchmark;
     auto runner = std::make_unique<model::TorchScriptRunner>(options);
     if (!config_.output.audio.empty() && !runner->feature_shape().empty()) {
       throw ModelError(fmt::format(
@@ -230,7 +270,9 @@ void RunJob::load_model() {
           "output.audio",
           config_.model.path, fmt::join(runner->feature_shape(), ", ")));
     }
-    runner_ = std::move(runner);
+    model_ = std::move(runner);
+    runner_ = std::make_unique<model::OomBackoffRunner>(
+        *model_, static_cast<std::size_t>(config_.model.batch_size));
   });
   spdlog::info("model: {} (loaded in {:.2f} s)", runner_->describe(),
                timer_.seconds(Phase::kModelLoad));
@@ -267,6 +309,7 @@ pipeline::PipelineOptions RunJob::pipeline_options() const {
   options.rank_weights = config_.runtime.rank_weights;
   options.batch_size = config_.model.batch_size;
   options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
+  options.release_memory = config_.gpu.release_memory;
   const auto& speeds = config_.runtime.simulate_speed;
   const auto rank = static_cast<std::size_t>(comm_.rank());
   options.simulated_speed = rank < speeds.size() ? speeds[rank] : 1.0;

@@ -55,7 +55,8 @@ class RunJob {
   std::uint32_t attempt_ = 0;                 ///< 0, or 1 + the resumed file's attempt
   std::unique_ptr<io::ResultWriter> writer_;  ///< rank 0: HDF5, with audio files if asked
   std::unique_ptr<encode::Encoder> encoder_;
-  std::unique_ptr<model::ModelRunner> runner_;
+  std::unique_ptr<model::ModelRunner> model_;   ///< the TorchScript model
+  std::unique_ptr<model::ModelRunner> runner_;  ///< model_ behind the OOM back-off
 };
 
 }  // namespace mpibatch::app

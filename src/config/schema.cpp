@@ -81,6 +81,12 @@ std::vector<KeySpec> make_schema() {
       row("runtime.simulate_speed", &C::runtime, &RuntimeSection::simulate_speed,
           speed_fractions()),
 
+      row("gpu.select", &C::gpu, &GpuSection::select, one_of({"local_rank", "most_free_memory"})),
+      row("gpu.precision", &C::gpu, &GpuSection::precision, one_of({"fp32", "fp16", "bf16"})),
+      row("gpu.tf32", &C::gpu, &GpuSection::tf32, boolean()),
+      row("gpu.cudnn_benchmark", &C::gpu, &GpuSection::cudnn_benchmark, boolean()),
+      row("gpu.release_memory", &C::gpu, &GpuSection::release_memory, boolean()),
+
       row("output.path", &C::output, &OutputSection::path, path()),
       row("output.overwrite", &C::output, &OutputSection::overwrite, boolean()),
       row("output.compression", &C::output, &OutputSection::compression, int_in_range(0, 9)),

@@ -1,20 +1,6 @@
-/// \file choose_device and torch_version.
-///
-/// NOTE [CUDA-agnostic build] This file compiles against CPU-only and CUDA libtorch alike: it
-/// uses only torch::cuda::is_available()/device_count() and the CUDA hooks registry, which
-/// exist in both. GPU names and memory need CUDA headers and are read only when the build
-/// defines MPIBATCH_TORCH_CUDA (set by CMake when the torch_cuda target exists); otherwise a
-/// GPU is named "CUDA device N" with memory_total 0.
+/// \file choose_device: the rules, from a CudaReport (probe_cuda, cuda_probe.cpp).
 
 #include "mpibatch/device/device_context.h"
-
-#include <ATen/detail/CUDAHooksInterface.h>
-#include <torch/cuda.h>
-#include <torch/version.h>
-
-#ifdef MPIBATCH_TORCH_CUDA
-#include <ATen/cuda/CUDAContext.h>
-#endif
 
 #include <cctype>
 #include <cstdlib>
@@ -49,36 +35,6 @@ ParsedDevice parse_device(const std::string& text) {
                    "' is not a device; use auto, cpu, cuda or cuda:N (N = GPU index)");
 }
 
-bool cuda_in_this_build() { return at::CUDAHooksRegistry()->Has("CUDAHooks"); }
-
-/// Visible GPUs, or the reason there are none.
-struct CudaState {
-  int count = 0;
-  std::string why_none;
-};
-
-CudaState cuda_state() {
-  CudaState state;
-  if (!cuda_in_this_build()) {
-    state.why_none = "no CUDA in this libtorch build (CPU-only libtorch)";
-    return state;
-  }
-  state.count = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
-  if (state.count > 0) return state;
-  const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
-  if (visible != nullptr && (std::string(visible).empty() || std::string(visible) == "-1")) {
-    state.why_none = std::string("CUDA_VISIBLE_DEVICES='") + visible + "' hides every GPU";
-  } else {
-    state.why_none =
-        "this libtorch has CUDA but no GPU is visible (no NVIDIA driver or device?"
-        " check nvidia-smi" +
-        std::string(visible ? std::string(" and CUDA_VISIBLE_DEVICES='") + visible + "'"
-                            : std::string()) +
-        ")";
-  }
-  return state;
-}
-
 /// "model name" from /proc/cpuinfo (x86), else another model line (ARM), else "CPU".
 std::string cpu_model_name() {
   std::ifstream in("/proc/cpuinfo");
@@ -102,17 +58,6 @@ std::string cpu_model_name() {
   return fallback.empty() ? "CPU" : fallback;
 }
 
-void describe_gpu(int index, DeviceChoice& choice) {
-#ifdef MPIBATCH_TORCH_CUDA
-  const auto* props = at::cuda::getDeviceProperties(index);
-  choice.name = props->name;
-  choice.memory_total = static_cast<unsigned long long>(props->totalGlobalMem);
-#else
-  choice.name = "CUDA device " + std::to_string(index);
-  choice.memory_total = 0;
-#endif
-}
-
 DeviceChoice cpu_choice(std::string reason) {
   DeviceChoice choice;
   choice.device = "cpu";
@@ -123,7 +68,7 @@ DeviceChoice cpu_choice(std::string reason) {
 
 }  // namespace
 
-DeviceChoice choose_device(const DeviceRequest& request) {
+DeviceChoice choose_device(const DeviceRequest& request, const CudaReport& cuda) {
   const ParsedDevice parsed = parse_device(request.device);
   const bool hard_error = request.on_missing_gpu == "error";
   if (!hard_error && request.on_missing_gpu != "fallback") {
@@ -132,30 +77,39 @@ DeviceChoice choose_device(const DeviceRequest& request) {
   }
   if (parsed.kind == ParsedDevice::Kind::kCpu) return cpu_choice("runtime.device=cpu");
 
-  const CudaState cuda = cuda_state();
-  const int local_rank = request.local_rank < 0 ? 0 : request.local_rank;
+  const int count = static_cast<int>(cuda.gpus.size());
   std::string why_not;  // empty: a GPU is usable
-  int index = 0;
-  if (cuda.count == 0) {
-    why_not = cuda.why_none;
+  Binding binding;
+  if (count == 0) {
+    why_not = cuda.why_none.empty() ? "no GPU is visible" : cuda.why_none;
   } else if (parsed.index) {
-    index = *parsed.index;
-    if (index >= cuda.count) {
-      why_not = request.device + " asked but only " + std::to_string(cuda.count) + " GPU" +
-                (cuda.count == 1 ? " is" : "s are") + " visible";
+    binding.index = *parsed.index;
+    binding.reason = "runtime.device=" + request.device;
+    if (binding.index >= count) {
+      why_not = request.device + " asked but only " + std::to_string(count) + " GPU" +
+                (count == 1 ? " is" : "s are") + " visible";
     }
   } else {
-    index = local_rank % cuda.count;
+    BindRequest bind;
+    bind.slot = request.slot;
+    bind.visible_count = count;
+    bind.select = request.select;
+    bind.free_memory = request.free_memory;
+    bind.host = request.host;
+    binding = bind_gpu(bind);
   }
 
   if (why_not.empty()) {
+    const GpuInfo& gpu = cuda.gpus[static_cast<std::size_t>(binding.index)];
     DeviceChoice choice;
-    choice.device = "cuda:" + std::to_string(index);
-    choice.reason = parsed.index ? "runtime.device=" + request.device
-                                 : "local rank " + std::to_string(local_rank) + " -> GPU " +
-                                       std::to_string(index) + " of " + std::to_string(cuda.count);
-    if (parsed.kind == ParsedDevice::Kind::kAuto) choice.reason = "auto: " + choice.reason;
-    describe_gpu(index, choice);
+    choice.device = "cuda:" + std::to_string(binding.index);
+    choice.reason =
+        parsed.kind == ParsedDevice::Kind::kAuto ? "auto: " + binding.reason : binding.reason;
+    choice.warning = binding.warning;
+    choice.name = gpu.name;
+    choice.memory_total = gpu.memory_total;
+    choice.major = gpu.major;
+    choice.minor = gpu.minor;
     return choice;
   }
   if (parsed.kind == ParsedDevice::Kind::kAuto) return cpu_choice("auto: " + why_not);
@@ -169,12 +123,9 @@ DeviceChoice choose_device(const DeviceRequest& request) {
   return choice;
 }
 
-std::string torch_version() {
-  std::string version = TORCH_VERSION;
-  if (!cuda_in_this_build()) return version + " (CPU only)";
-  const long cudart = at::detail::getCUDAHooks().versionCUDART();
-  return version + " (CUDA " + std::to_string(cudart / 1000) + "." +
-         std::to_string((cudart % 1000) / 10) + ")";
+DeviceChoice choose_device(const DeviceRequest& request) {
+  parse_device(request.device);  // a bad string is an error before anything is probed
+  return choose_device(request, probe_cuda());
 }
 
 }  // namespace mpibatch::device

@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "error_text.h"
+#include "gpu_settings.h"
 #include "model_file.h"
 #include "mpibatch/error.h"
 #include "output_contract.h"
@@ -90,6 +91,7 @@ struct TorchScriptRunner::Impl {
   torch::Device device{torch::kCPU};
   torch::jit::Module module;
   std::vector<std::int64_t> feature_shape;  ///< from the probe, for items with no tokens
+  std::optional<at::ScalarType> autocast;   ///< gpu.precision on a GPU; nullopt = fp32
 
   /// forward on a batch of non-empty items.
   std::vector<ItemOutput> forward(const std::vector<const TokenIds*>& items) {
@@ -106,6 +108,7 @@ struct TorchScriptRunner::Impl {
       length_data[i] = static_cast<std::int64_t>(item.size());
     }
     c10::InferenceMode guard;
+    const detail::AutocastScope precision(autocast);
     const c10::IValue output = module.forward({ids.to(device), lengths.to(device)});
     return detail::split_outputs(output, batch);
   }
@@ -127,6 +130,13 @@ TorchScriptRunner::TorchScriptRunner(const RunnerOptions& options)
                      "; " + detail::kExportHint);
   }
   impl_->module.eval();
+  impl_->autocast = detail::autocast_dtype(options.precision, impl_->device);
+  if (impl_->device.is_cuda()) {
+    detail::apply_gpu_flags(options.tf32, options.cudnn_benchmark);
+  } else if (options.precision != "fp32") {
+    spdlog::info("gpu.precision={} applies to GPU ranks; this rank runs on {} in fp32",
+                 options.precision, options.device);
+  }
   // Loaded on the CPU, then moved: load errors are about the file, these about the device.
   if (!impl_->device.is_cpu()) {
     try {
@@ -195,6 +205,8 @@ std::vector<ItemOutput> TorchScriptRunner::run(const std::vector<const TokenIds*
   } catch (const detail::ContractViolation& e) {
     throw ModelError(what + " breaks the model contract: " + e.what() +
                      " (docs/model-contract.md)");
+  } catch (const c10::OutOfMemoryError&) {
+    throw;  // for OomBackoffRunner: smaller batches may fit
   } catch (const std::exception& e) {
     throw ModelError(what + " failed: " + detail::summarize_torch_error(e.what()));
   }
@@ -214,9 +226,18 @@ const std::vector<std::int64_t>& TorchScriptRunner::feature_shape() const {
   return impl_->feature_shape;
 }
 
+void TorchScriptRunner::release_memory() {
+  if (impl_->device.is_cuda()) detail::release_cuda_memory();
+}
+
+std::uint64_t TorchScriptRunner::memory_peak() const {
+  return detail::cuda_memory_peak(impl_->device);
+}
+
 std::string TorchScriptRunner::describe() const {
   return "TorchScript " + std::filesystem::path(impl_->path).filename().string() + " on " +
-         impl_->device_name;
+         impl_->device_name +
+         (impl_->autocast ? (*impl_->autocast == at::kBFloat16 ? " (bf16)" : " (fp16)") : "");
 }
 
 }  // namespace mpibatch::model

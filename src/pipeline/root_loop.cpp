@@ -113,6 +113,7 @@ void RootLoop::run() {
     spdlog::debug("chunk of {} items", chunk.size());
     if (chunk.empty()) break;
     dispatcher_.root_finished(run_chunk(chunk));
+    if (options_.release_memory) ctx_.runner.release_memory();
   }
   // Rank 0 is done computing: serve until every worker is done and every result is in.
   comm::Backoff backoff(std::chrono::microseconds::zero(), comm::Backoff::kTransferMaxDelay);

@@ -66,6 +66,15 @@ struct RuntimeSection {
   std::vector<double> simulate_speed;
 };
 
+/// GPU ranks only (CPU ranks ignore it): docs/gpu.md.
+struct GpuSection {
+  std::string select = "local_rank";  ///< local_rank | most_free_memory (device/gpu_binding.h)
+  std::string precision = "fp32";     ///< fp32 | fp16 | bf16 (autocast)
+  bool tf32 = true;                   ///< TF32 tensor cores for fp32 matmuls and convolutions
+  bool cudnn_benchmark = false;       ///< let cuDNN time its algorithms per input shape
+  bool release_memory = false;        ///< return cached GPU memory to the driver after each chunk
+};
+
 struct OutputSection {
   std::string path;  ///< default: <job.name>.h5 in the working directory
   bool overwrite = false;
@@ -81,6 +90,7 @@ struct JobConfig {
   InputSection input;
   ModelSection model;
   RuntimeSection runtime;
+  GpuSection gpu;
   OutputSection output;
   /// Every accepted key with its final value, as YAML; stored in the result file and sent to
   /// the other ranks, which rebuild an identical JobConfig with parse_effective_config().

@@ -12,6 +12,7 @@
 /// Implementations: TorchScriptRunner (model/torchscript_runner.h); a recording fake with
 /// fault switches in tests/support.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,10 +41,19 @@ class ModelRunner {
   virtual ~ModelRunner() = default;
   /// Runs one batch; returns one output per input, in order. Pointers must be non-null and
   /// stay valid during the call. Throws ModelError (one line) when the model fails on this
-  /// batch or breaks the contract; the runner stays usable for further batches.
+  /// batch or breaks the contract; the runner stays usable for further batches. A GPU runner
+  /// lets the device's out-of-memory error through as it is (c10::OutOfMemoryError) for
+  /// OomBackoffRunner (model/oom_backoff_runner.h) to handle.
   virtual std::vector<ItemOutput> run(const std::vector<const TokenIds*>& batch) = 0;
   /// Short description for logs ("TorchScript demo.pt on cpu").
   virtual std::string describe() const = 0;
+  /// Returns cached device memory to the driver (after an OOM, or between chunks); no-op on
+  /// CPU.
+  virtual void release_memory() {}
+  /// Peak device memory held so far, in bytes; 0 on CPU or when unknown.
+  virtual std::uint64_t memory_peak() const { return 0; }
+  /// The largest batch this runner runs at once; 0 = whatever it is given.
+  virtual std::size_t batch_limit() const { return 0; }
 };
 
 }  // namespace mpibatch::model

@@ -3,7 +3,9 @@
 ///
 /// forward(ids, lengths) runs under c10::InferenceMode on the device from RunnerOptions: the
 /// model is loaded on the CPU, moved there once, inputs are built and moved there per batch,
-/// outputs come back to the CPU as float32. No torch type appears in this header.
+/// outputs come back to the CPU as float32. On a GPU, fp16/bf16 run under autocast. A GPU
+/// out-of-memory error leaves run() as c10::OutOfMemoryError (for OomBackoffRunner); every
+/// other failure is a ModelError. No torch type appears in this header.
 ///
 /// \code
 ///   TorchScriptRunner runner({"demo.pt", "cpu"});
@@ -21,6 +23,10 @@ namespace mpibatch::model {
 struct RunnerOptions {
   std::string path;            ///< TorchScript archive (torch.jit.save / Module::save)
   std::string device = "cpu";  ///< torch device string, as DeviceChoice::device
+  // GPU only (docs/gpu.md); a CPU runner logs that it ignores them and computes in fp32.
+  std::string precision = "fp32";  ///< fp32 | fp16 | bf16, by autocast
+  bool tf32 = true;                ///< TF32 for fp32 matmuls and convolutions (process-wide)
+  bool cudnn_benchmark = false;    ///< cuDNN autotuning per shape (process-wide)
 };
 
 class TorchScriptRunner final : public ModelRunner {
@@ -35,6 +41,8 @@ class TorchScriptRunner final : public ModelRunner {
 
   std::vector<ItemOutput> run(const std::vector<const TokenIds*>& batch) override;
   std::string describe() const override;
+  void release_memory() override;
+  std::uint64_t memory_peak() const override;
   /// Trailing dims of every output row, as the probe batch returned them; empty for [B, S].
   const std::vector<std::int64_t>& feature_shape() const;
 

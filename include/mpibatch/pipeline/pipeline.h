@@ -76,6 +76,8 @@ struct PipelineOptions {
   /// TESTING KNOB (runtime.simulate_speed): this rank's model calls are stretched by sleeping
   /// to 1/speed of their time, so a slower device is reproduced on one machine. 1 = real.
   double simulated_speed = 1.0;
+  /// Return cached GPU memory to the driver after each chunk (gpu.release_memory).
+  bool release_memory = false;
   /// For tests and benchmarks: on rank 0, makes the policy instead of `schedule`.
   std::function<std::unique_ptr<sched::Policy>()> make_policy;
 };

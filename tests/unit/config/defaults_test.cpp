@@ -79,6 +79,12 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  log_dir: \"\"\n"
       "  max_consecutive_failures: 32\n"
       "  simulate_speed: []\n"
+      "gpu:\n"
+      "  select: local_rank\n"
+      "  precision: fp32\n"
+      "  tf32: true\n"
+      "  cudnn_benchmark: false\n"
+      "  release_memory: false\n"
       "output:\n"
       "  path: " +
       abs("demo.h5") +
@@ -101,7 +107,7 @@ TEST(AcceptedKeys, AreUniqueAndGroupedBySectionInDocumentationOrder) {
     const std::string section = key.substr(0, key.find('.'));
     if (sections.empty() || sections.back() != section) sections.push_back(section);
   }
-  EXPECT_THAT(sections, ElementsAre("job", "input", "model", "runtime", "output"));
+  EXPECT_THAT(sections, ElementsAre("job", "input", "model", "runtime", "gpu", "output"));
   EXPECT_EQ(keys.front(), "job.name");
   EXPECT_EQ(keys.back(), "output.audio_level");
 }
