@@ -45,4 +45,12 @@ std::string summarize_torch_error(std::string_view what) {
   return line;
 }
 
+bool says_out_of_memory(std::string_view what) {
+  for (std::string_view marker :
+       {"out of memory", "CUBLAS_STATUS_ALLOC_FAILED", "can't allocate memory"}) {
+    if (what.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace mpibatch::model::detail

@@ -14,4 +14,9 @@ namespace mpibatch::model::detail {
 /// Never empty: "unknown error" when `what` has no text.
 std::string summarize_torch_error(std::string_view what);
 
+/// True when a torch error message reports an allocation failure on any device ("CUDA out of
+/// memory", "CUDA error: out of memory", "CUBLAS_STATUS_ALLOC_FAILED", the CPU allocator's
+/// "can't allocate memory").
+bool says_out_of_memory(std::string_view what);
+
 }  // namespace mpibatch::model::detail

@@ -29,13 +29,13 @@ std::vector<ItemOutput> OomBackoffRunner::run(const std::vector<const TokenIds*>
       ++ooms_;
       inner_.release_memory();
       if (size == 1) {
-        throw ModelError("out of GPU memory on one item of " + std::to_string(piece[0]->size()) +
+        throw ModelError("out of memory on one item of " + std::to_string(piece[0]->size()) +
                          " tokens, even alone (" + detail::summarize_torch_error(e.what()) +
-                         "); lower input.max_chars to split long sentences, or use a GPU with "
+                         "); lower input.max_chars to split long sentences, or use a device with "
                          "more memory");
       }
       limit_ = size / 2;
-      spdlog::warn("{}: out of GPU memory on a batch of {}; batches of at most {} from now on",
+      spdlog::warn("{}: out of memory on a batch of {}; batches of at most {} from now on",
                    inner_.describe(), size, limit_);
     }
   }

@@ -205,10 +205,16 @@ std::vector<ItemOutput> TorchScriptRunner::run(const std::vector<const TokenIds*
   } catch (const detail::ContractViolation& e) {
     throw ModelError(what + " breaks the model contract: " + e.what() +
                      " (docs/model-contract.md)");
-  } catch (const c10::OutOfMemoryError&) {
-    throw;  // for OomBackoffRunner: smaller batches may fit
   } catch (const std::exception& e) {
-    throw ModelError(what + " failed: " + detail::summarize_torch_error(e.what()));
+    // NOTE [oom through the interpreter]: TorchScript's interpreter rethrows an op's error as
+    // std::runtime_error with the message inside, so the OOM is recognised by its text too,
+    // and passed on as the c10 type for OomBackoffRunner.
+    const std::string message = detail::summarize_torch_error(e.what());
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr ||
+        detail::says_out_of_memory(e.what())) {
+      TORCH_CHECK_WITH(OutOfMemoryError, false, what, ": ", message);
+    }
+    throw ModelError(what + " failed: " + message);
   }
   if (computed.front().feature_shape != impl_->feature_shape) {
     throw ModelError(what + " breaks the model contract: output feature dims " +

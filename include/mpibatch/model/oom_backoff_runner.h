@@ -1,11 +1,12 @@
 #pragma once
-/// \file OomBackoffRunner: a ModelRunner decorator that survives running out of GPU memory.
+/// \file OomBackoffRunner: a ModelRunner decorator that survives running out of memory (GPU
+/// or CPU).
 ///
-/// NOTE [oom back-off]: when the inner runner throws the device's out-of-memory error on a
+/// NOTE [oom back-off]: when the inner runner throws an out-of-memory error on a
 /// batch, the decorator releases the cached memory, halves its batch limit and runs the batch
 /// again in pieces of at most that size; the limit stays down for later batches (a batch that
 /// did not fit once will not fit next time either). An item that runs out of memory alone
-/// becomes a ModelError for that item ("CUDA out of memory on one item of N tokens, even
+/// becomes a ModelError for that item ("out of memory on one item of N tokens, even
 /// alone; ..."), so the pipeline records it as failed and goes on. The limit in use is
 /// batch_limit(), recorded per rank in /ranks.batch_size.
 /// \code

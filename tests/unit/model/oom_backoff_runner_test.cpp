@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <torch/script.h>
 
 #include "mpibatch/error.h"
+#include "mpibatch/model/torchscript_runner.h"
+#include "support/temp_dir.h"
 
 namespace mpibatch::model {
 namespace {
@@ -88,7 +91,7 @@ TEST(OomBackoffRunner, AnItemTooBigAloneIsAModelErrorForThatItem) {
     FAIL() << "expected ModelError";
   } catch (const ModelError& e) {
     const std::string what = e.what();
-    EXPECT_THAT(what, HasSubstr("out of GPU memory on one item of 100 tokens, even alone"));
+    EXPECT_THAT(what, HasSubstr("out of memory on one item of 100 tokens, even alone"));
     EXPECT_THAT(what, HasSubstr("CUDA out of memory. Tried to allocate 2.00 GiB"));
     EXPECT_THAT(what, HasSubstr("lower input.max_chars"));
     EXPECT_EQ(what.find('\n'), std::string::npos);
@@ -106,6 +109,44 @@ TEST(OomBackoffRunner, OtherErrorsPassUnchangedAndNothingIsHalved) {
   EXPECT_EQ(runner.batch_limit(), 8u);
   EXPECT_EQ(runner.oom_count(), 0u);
   EXPECT_EQ(runner.describe(), "small GPU");
+}
+
+}  // namespace
+}  // namespace mpibatch::model
+
+namespace mpibatch::model {
+namespace {
+
+/// A TorchScript model that runs batches of up to 2 items and asks the allocator for 2^50
+/// bytes for a larger one: a real allocation failure, raised through the TorchScript
+/// interpreter (which turns it into a plain std::runtime_error, NOTE [oom through the
+/// interpreter]).
+std::string model_needing_small_batches(const std::string& folder) {
+  torch::jit::Module module("SmallBatches");
+  module.define(R"(
+def forward(self, ids: Tensor, lengths: Tensor):
+    if ids.size(0) > 2:
+        huge = torch.ones([281474976710656])
+        return huge.float().unsqueeze(0).unsqueeze(0), lengths
+    return ids.float().unsqueeze(2), lengths
+)");
+  const std::string path = folder + "/small-batches.pt";
+  module.save(path);
+  return path;
+}
+
+TEST(OomBackoffRunner, ARealAllocationFailureInsideTorchScriptIsBackedOffToo) {
+  testing::TempDir dir;
+  RunnerOptions options;
+  options.path = model_needing_small_batches(dir.path().string());
+  TorchScriptRunner model(options);
+  OomBackoffRunner runner(model, 8);
+  const auto eight = items(8, 10);
+  const auto outputs = runner.run(pointers(eight));
+  ASSERT_EQ(outputs.size(), 8u);
+  for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(outputs[i].values.front(), i + 1.0f);
+  EXPECT_EQ(runner.batch_limit(), 2u);  // 8 -> 4 -> 2
+  EXPECT_EQ(runner.oom_count(), 2u);
 }
 
 }  // namespace

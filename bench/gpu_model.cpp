@@ -1,0 +1,138 @@
+// The demo model on one device, per precision: items/s for fp32 (TF32 off and on), fp16 and
+// bf16 (autocast), measured side by side in one run, median of REPEAT passes over the same
+// sentence-like items after a warm-up pass. Prints items/s and the ratio to fp32 (TF32 off),
+// and the peak GPU memory. No pass/fail; docs/gpu.md records the figures.
+// Usage: bench_gpu_model [--device cuda:0] [--items 4096] [--batch 64] [--repeat 3]
+//                        [--channels 128] [--layers 4]
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "mpibatch/model/demo_model.h"
+#include "mpibatch/model/torchscript_runner.h"
+
+namespace mm = mpibatch::model;
+
+namespace {
+
+struct Args {
+  std::string device = "cuda:0";
+  std::size_t items = 4096;
+  std::size_t batch = 64;
+  int repeat = 3;
+  int channels = 128;
+  int layers = 4;
+};
+
+Args parse(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i];
+    const std::string value = argv[i + 1];
+    if (key == "--device") args.device = value;
+    if (key == "--items") args.items = std::stoul(value);
+    if (key == "--batch") args.batch = std::stoul(value);
+    if (key == "--repeat") args.repeat = std::stoi(value);
+    if (key == "--channels") args.channels = std::stoi(value);
+    if (key == "--layers") args.layers = std::stoi(value);
+  }
+  return args;
+}
+
+/// Byte ids of log-normal sentence lengths (20-600, mean ~85), sorted by length so batches
+/// pad little, as the dynamic schedule hands them out.
+std::vector<mm::TokenIds> sentences(std::size_t n) {
+  std::mt19937 rng(11);
+  std::lognormal_distribution<double> length(4.3, 0.6);
+  std::uniform_int_distribution<int> byte(32, 126);
+  std::vector<mm::TokenIds> all(n);
+  for (auto& ids : all) {
+    ids.resize(static_cast<std::size_t>(std::clamp(std::round(length(rng)), 20.0, 600.0)));
+    for (auto& id : ids) id = byte(rng);
+  }
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return all;
+}
+
+double pass(mm::ModelRunner& runner, const std::vector<mm::TokenIds>& items, std::size_t batch) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t begin = 0; begin < items.size(); begin += batch) {
+    std::vector<const mm::TokenIds*> pointers;
+    for (std::size_t i = begin; i < std::min(items.size(), begin + batch); ++i) {
+      pointers.push_back(&items[i]);
+    }
+    runner.run(pointers);  // outputs come back to the CPU: the pass is synchronous
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int run(const Args& args) {
+  const std::string model = (std::filesystem::temp_directory_path() /
+                             ("bench-gpu-demo-" + std::to_string(getpid()) + ".pt"))
+                                .string();
+  mm::DemoModelOptions demo;
+  demo.channels = args.channels;
+  demo.layers = args.layers;
+  mm::write_demo_model(model, demo);
+  const auto items = sentences(args.items);
+  std::size_t tokens = 0;
+  for (const auto& ids : items) tokens += ids.size();
+
+  std::printf(
+      "demo model (channels %d, layers %d) on %s: %zu items, %zu tokens, batch %zu, "
+      "median of %d passes after a warm-up\n\n",
+      args.channels, args.layers, args.device.c_str(), items.size(), tokens, args.batch,
+      args.repeat);
+  std::printf("%-18s %10s %10s %8s %12s\n", "precision", "items/s", "tokens/s", "ratio",
+              "peak GiB");
+  struct Setting {
+    const char* name;
+    const char* precision;
+    bool tf32;
+  };
+  double reference = 0.0;
+  for (const Setting& s :
+       {Setting{"fp32", "fp32", false}, Setting{"fp32 + TF32", "fp32", true},
+        Setting{"fp16 (autocast)", "fp16", false}, Setting{"bf16 (autocast)", "bf16", false}}) {
+    mm::RunnerOptions options;
+    options.path = model;
+    options.device = args.device;
+    options.precision = s.precision;
+    options.tf32 = s.tf32;
+    mm::TorchScriptRunner runner(options);
+    pass(runner, items, args.batch);  // warm-up: JIT profiling runs, cuDNN, allocator
+    std::vector<double> seconds;
+    for (int r = 0; r < args.repeat; ++r) seconds.push_back(pass(runner, items, args.batch));
+    std::sort(seconds.begin(), seconds.end());
+    const double median = seconds[seconds.size() / 2];
+    const double rate = static_cast<double>(items.size()) / median;
+    if (reference == 0.0) reference = rate;
+    std::printf("%-18s %10.0f %10.0f %8.2f %12.2f\n", s.name, rate,
+                static_cast<double>(tokens) / median, rate / reference,
+                static_cast<double>(runner.memory_peak()) / (1024.0 * 1024.0 * 1024.0));
+    runner.release_memory();
+  }
+  std::filesystem::remove(model);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(parse(argc, argv));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_gpu_model: %s\n", e.what());
+    return 2;
+  }
+}
