@@ -4,7 +4,6 @@
 
 #include <c10/core/InferenceMode.h>
 #include <caffe2/serialize/inline_container.h>
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
@@ -49,7 +48,8 @@ torch::Device parse_device(const std::string& text) {
                      detail::summarize_torch_error(e.what()) + "); use cpu, cuda or cuda:N");
   }
   if (device->is_cuda()) {
-    const auto visible = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
+    const auto visible =
+        static_cast<std::size_t>(torch::cuda::is_available() ? torch::cuda::device_count() : 0);
     const auto index = device->has_index() ? static_cast<std::size_t>(device->index()) : 0;
     if (index >= visible) {
       throw ModelError("runtime.device: '" + text + "' is not usable here (" +
@@ -61,7 +61,9 @@ torch::Device parse_device(const std::string& text) {
 }
 
 std::string dims_text(const std::vector<std::int64_t>& dims) {
-  return fmt::format("[{}]", fmt::join(dims, ", "));
+  std::string text = "[";
+  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
+  return text + "]";
 }
 
 /// Checks forward's schema: self plus two tensor arguments (ids, lengths); further arguments
