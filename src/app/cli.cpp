@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "doctor_command.h"
 #include "logging.h"
 #include "mpibatch/app/inspect.h"
 #include "mpibatch/error.h"
@@ -22,12 +23,14 @@ constexpr const char* kOverview =
 
 usage: mpirun -n N mpibatch run JOB.yaml [options]
        mpibatch inspect RESULT.h5 [options]
+       mpirun -n N mpibatch doctor [options]
        mpibatch make-model OUT.pt [options]
        mpibatch help [COMMAND] | --help | --version
 
 commands:
   run         run a job (under mpirun/srun for several ranks); results go to one HDF5 file
   inspect     show what is in a result file
+  doctor      what every rank sees (libtorch, CUDA, driver, GPUs) and would use, and why
   make-model  write the demo TorchScript model (untrained; a load generator)
 
 exit codes: 0 ok, 1 some items failed, 2 bad input or usage, 3 runtime failure
@@ -90,6 +93,29 @@ Command inspect_spec(InspectArgs& a) {
       ("help,h", "show this help");
   // clang-format on
   c.positional.add("file", 1);
+  return c;
+}
+
+Command doctor_spec(DoctorArgs& a) {
+  Command c{"doctor",
+            "",
+            "mpirun -n N mpibatch doctor [options]\n\nEvery rank reports its libtorch, CUDA, "
+            "driver, GPUs and environment, the device and threads `mpibatch run` would give it, "
+            "and what is wrong in plain words (docs/gpu.md). Exit code 3 when a rank cannot work "
+            "as asked.",
+            po::options_description("options"),
+            {},
+            {}};
+  // One option per line reads best.
+  // clang-format off
+  c.options.add_options()
+      ("device", po::value(&a.device)->default_value(a.device), "as runtime.device: auto, cpu, cuda or cuda:N")
+      ("on-missing-gpu", po::value(&a.on_missing_gpu)->default_value(a.on_missing_gpu), "as runtime.on_missing_gpu: fallback or error")
+      ("gpu-select", po::value(&a.gpu_select)->default_value(a.gpu_select), "as gpu.select: local_rank or most_free_memory")
+      ("threads-per-rank", po::value(&a.threads_per_rank)->default_value(0), "as runtime.threads_per_rank; 0 = auto")
+      ("json", po::bool_switch(&a.json), "print JSON (one object per rank) instead of the table")
+      ("help,h", "show this help");
+  // clang-format on
   return c;
 }
 
@@ -161,6 +187,11 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     Command c = run_spec(a);
     return parse(c, args) ? run_command(a) : 0;
   }
+  if (command == "doctor") {
+    DoctorArgs a;
+    Command c = doctor_spec(a);
+    return parse(c, args) ? doctor_command(a) : 0;
+  }
   setup_logging({});
   if (command == "inspect") {
     InspectArgs a;
@@ -186,7 +217,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     return dispatch(args[0], {"--help"});
   }
   throw UsageError("mpibatch: unknown command '" + command +
-                   "'; commands: run, inspect, make-model, help");
+                   "'; commands: run, inspect, doctor, make-model, help");
 }
 
 }  // namespace

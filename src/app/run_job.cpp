@@ -20,61 +20,13 @@
 #include "mpibatch/model/torchscript_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/version.h"
+#include "rank_picture.h"
 
 namespace mpibatch::app {
 
 using timing::Phase;
 
 namespace {
-
-std::optional<int> env_int(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  try {
-    return std::stoi(value);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-/// What every rank tells the others before devices and threads are chosen, as
-/// "host|cpu,cpu,...|CUDA_VISIBLE_DEVICES or <unset>|free bytes per visible GPU,...".
-struct RankView {
-  std::string host;
-  device::CpuView cpus;
-  std::string visible;
-  std::vector<std::uint64_t> free_memory;
-};
-
-template <class T>
-std::string joined(const std::vector<T>& values) {
-  std::string out;
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
-  return out;
-}
-
-comm::Bytes describe_rank(const std::string& host, const device::CudaReport& cuda) {
-  std::vector<std::uint64_t> free;
-  for (const auto& gpu : cuda.gpus) free.push_back(gpu.memory_free);
-  return host + "|" + joined(device::current_cpu_view().allowed_cpus) + "|" +
-         cuda.visible_env.value_or("<unset>") + "|" + joined(free);
-}
-
-RankView parse_rank(const comm::Bytes& bytes) {
-  std::vector<std::string> fields;
-  std::istringstream in(bytes);
-  for (std::string field; std::getline(in, field, '|');) fields.push_back(field);
-  fields.resize(4);
-  RankView view{fields[0], {}, fields[2], {}};
-  std::istringstream cpus(fields[1]);
-  for (std::string cpu; std::getline(cpus, cpu, ',');)
-    view.cpus.allowed_cpus.push_back(std::stoi(cpu));
-  std::istringstream free(fields[3]);
-  for (std::string bytes_free; std::getline(free, bytes_free, ',');) {
-    view.free_memory.push_back(std::stoull(bytes_free));
-  }
-  return view;
-}
 
 /// The HDF5 writer, wrapped by the audio writer when output.audio is set. A resumed run
 /// replaces its earlier files.
@@ -169,41 +121,17 @@ void RunJob::load_config() {
 }
 
 void RunJob::set_up_rank() {
-  // Every rank's CPUs and GPUs, in rank order: GPU slots (NOTE [gpu slots]) and thread plans
-  // are decided from the same picture on every rank.
-  device::CudaReport cuda;
-  if (config_.runtime.device != "cpu") cuda = device::probe_cuda();
-  std::vector<RankView> views;
-  for (const comm::Bytes& bytes : comm_.all_gather(describe_rank(comm_.host(), cuda))) {
-    views.push_back(parse_rank(bytes));
-  }
+  const RankPicture picture = gather_rank_picture(comm_, config_.runtime.device != "cpu");
   run_on_all(comm_, [&] {
-    std::vector<device::GpuView> gpu_views;
-    for (const RankView& view : views) gpu_views.push_back({view.host, view.visible});
-    device::DeviceRequest request;
-    request.device = config_.runtime.device;
-    request.on_missing_gpu = config_.runtime.on_missing_gpu;
-    request.slot = device::gpu_slot(gpu_views, comm_.rank());
-    request.select =
-        device::parse_gpu_select(config_.gpu.select).value_or(device::GpuSelect::kLocalRank);
-    request.free_memory = views[static_cast<std::size_t>(request.slot.first_rank)].free_memory;
-    request.host = comm_.host();
-    device_ = device::choose_device(request, cuda);
+    const device::DeviceRequest request = device_request(
+        picture, config_.runtime.device, config_.runtime.on_missing_gpu, config_.gpu.select);
+    device_ = device::choose_device(request, picture.cuda);
     if (device_.fell_back) spdlog::warn("{}", device_.reason);
     // Once per group of ranks sharing GPUs, not once per rank.
     if (device_.warning && request.slot.slot == 0) spdlog::warn("{}", *device_.warning);
   });
-
-  device::ThreadRequest request;
-  request.threads_per_rank = config_.runtime.threads_per_rank;
-  request.interop_threads = config_.runtime.interop_threads;
-  request.slurm_cpus_per_task = env_int("SLURM_CPUS_PER_TASK");
-  for (int r = 0; r < comm_.size(); ++r) {
-    const RankView& view = views[static_cast<std::size_t>(r)];
-    if (view.host != comm_.host()) continue;
-    if (r == comm_.rank()) request.local_rank = static_cast<int>(request.node_ranks.size());
-    request.node_ranks.push_back(view.cpus);
-  }
+  const device::ThreadRequest request =
+      thread_request(picture, config_.runtime.threads_per_rank, config_.runtime.interop_threads);
   threads_ = device::plan_threads(request);
   device::apply_thread_budget(threads_);
 

@@ -87,7 +87,11 @@ CudaReport probe_cuda() {
   if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES")) report.visible_env = visible;
   const detail::Nvml nvml;
   report.driver_version = nvml.driver_version();
+  if (const int driver_cuda = nvml.cuda_driver_version(); driver_cuda > 0) {
+    report.driver_cuda = cuda_version_text(driver_cuda);
+  }
   if (report.built_with_cuda) {
+    report.cuda_runtime = cuda_version_text(at::detail::getCUDAHooks().versionCUDART());
     try {
       report.cudnn_version = cudnn_version_text(at::detail::getCUDAHooks().versionCuDNN());
     } catch (const std::exception&) {  // built without cuDNN

@@ -54,6 +54,15 @@ std::string Nvml::driver_version() const {
   return text;
 }
 
+int Nvml::cuda_driver_version() const {
+  using CudaVersionFn = NvmlReturn (*)(int*);
+  const auto get =
+      init_ok_ ? symbol<CudaVersionFn>(library_, "nvmlSystemGetCudaDriverVersion_v2") : nullptr;
+  int version = 0;
+  if (get == nullptr || get(&version) != 0) return 0;
+  return version;
+}
+
 std::optional<NvmlGpu> Nvml::gpu_at(const std::string& pci_bus_id) const {
   if (!init_ok_) return std::nullopt;
   const auto by_bus = symbol<HandleByBusFn>(library_, "nvmlDeviceGetHandleByPciBusId_v2");

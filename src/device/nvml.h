@@ -26,6 +26,8 @@ class Nvml {
   /// Why not loaded: "libnvidia-ml.so.1 not found (no NVIDIA driver?)", "nvmlInit failed: 9".
   const std::string& why_not() const { return why_not_; }
   std::string driver_version() const;
+  /// The newest CUDA version the driver supports, as 13000 for 13.0; 0 when unknown.
+  int cuda_driver_version() const;
   /// The GPU at PCI bus id "0000:65:00.0"; nullopt when NVML does not know it.
   std::optional<NvmlGpu> gpu_at(const std::string& pci_bus_id) const;
 

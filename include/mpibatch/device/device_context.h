@@ -34,8 +34,10 @@ struct GpuInfo {
 struct CudaReport {
   std::string torch_version;  ///< "2.11.0 (CUDA 13.0)", "1.13.0 (CPU only)"
   bool built_with_cuda = false;
-  std::string cudnn_version;               ///< "9.10.2", empty when none
-  std::string driver_version;              ///< from NVML, empty when NVML is not there
+  std::string cuda_runtime;    ///< the CUDA this libtorch was built with, "13.0"; empty if none
+  std::string cudnn_version;   ///< "9.10.2", empty when none
+  std::string driver_version;  ///< from NVML, empty when NVML is not there
+  std::string driver_cuda;     ///< newest CUDA the driver supports, "13.0"; empty if unknown
   std::optional<std::string> visible_env;  ///< CUDA_VISIBLE_DEVICES
   std::vector<GpuInfo> gpus;               ///< the usable, visible GPUs
   std::string why_none;                    ///< when gpus is empty: one line, the cause
