@@ -40,7 +40,8 @@ DoctorRow this_rank(comm::Communicator& comm, const DoctorArgs& args) {
   if (auto warning = comm::check_local_rank(comm.local_rank(), comm::process_environment())) {
     row.warnings.push_back(*warning);
   }
-  row.threads = device::plan_threads(thread_request(picture, args.threads_per_rank, 1));
+  row.threads =
+      device::plan_threads(thread_request(picture, args.device, args.threads_per_rank, 1));
   return row;
 }
 

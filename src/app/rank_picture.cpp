@@ -1,6 +1,7 @@
 #include "rank_picture.h"
 
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 namespace mpibatch::app {
@@ -76,8 +77,15 @@ device::DeviceRequest device_request(const RankPicture& picture, const std::stri
   return request;
 }
 
-device::ThreadRequest thread_request(const RankPicture& picture, int threads_per_rank,
-                                     int interop_threads) {
+device::ThreadRequest thread_request(const RankPicture& picture, const std::string& device,
+                                     int threads_per_rank, int interop_threads) {
+  std::size_t gpus_needed = device == "cpu" ? std::numeric_limits<std::size_t>::max() : 1;
+  if (device.rfind("cuda:", 0) == 0) {
+    try {
+      gpus_needed = std::stoul(device.substr(5)) + 1;
+    } catch (const std::exception&) {  // malformed: choose_device reports it
+    }
+  }
   device::ThreadRequest request;
   request.threads_per_rank = threads_per_rank;
   request.interop_threads = interop_threads;
@@ -88,7 +96,9 @@ device::ThreadRequest thread_request(const RankPicture& picture, int threads_per
     if (static_cast<int>(r) == picture.rank) {
       request.local_rank = static_cast<int>(request.node_ranks.size());
     }
-    request.node_ranks.push_back(picture.ranks[r].cpus);
+    device::CpuView view = picture.ranks[r].cpus;
+    view.gpu = picture.ranks[r].free_memory.size() >= gpus_needed;
+    request.node_ranks.push_back(view);
   }
   return request;
 }

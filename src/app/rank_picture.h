@@ -36,9 +36,10 @@ device::DeviceRequest device_request(const RankPicture& picture, const std::stri
                                      const std::string& on_missing_gpu,
                                      const std::string& gpu_select);
 
-/// The thread request for this rank, over the ranks on its host.
-device::ThreadRequest thread_request(const RankPicture& picture, int threads_per_rank,
-                                     int interop_threads);
+/// The thread request for this rank, over the ranks on its host; a rank counts as a GPU rank
+/// when `device` (runtime.device) is not cpu and it sees a GPU (cuda:N: at least N + 1).
+device::ThreadRequest thread_request(const RankPicture& picture, const std::string& device,
+                                     int threads_per_rank, int interop_threads);
 
 /// An integer environment variable; nullopt when unset, empty or not a number.
 std::optional<int> env_int(const char* name);

@@ -131,7 +131,8 @@ void RunJob::set_up_rank() {
     if (device_.warning && request.slot.slot == 0) spdlog::warn("{}", *device_.warning);
   });
   const device::ThreadRequest request =
-      thread_request(picture, config_.runtime.threads_per_rank, config_.runtime.interop_threads);
+      thread_request(picture, config_.runtime.device, config_.runtime.threads_per_rank,
+                     config_.runtime.interop_threads);
   threads_ = device::plan_threads(request);
   device::apply_thread_budget(threads_);
 

@@ -44,9 +44,15 @@ RankPlan plan_rank(const ThreadRequest& request, const std::vector<std::vector<i
                    std::size_t r) {
   const auto& own = masks[r];
   long sharers = 0;
-  for (const auto& other : masks) sharers += overlaps(own, other) ? 1 : 0;
+  long gpu_sharers = 0;
+  for (std::size_t other = 0; other < masks.size(); ++other) {
+    if (!overlaps(own, masks[other]) && other != r) continue;
+    ++sharers;
+    if (request.node_ranks[other].gpu) ++gpu_sharers;
+  }
   sharers = std::max(sharers, 1L);
   const long cores = static_cast<long>(own.size());
+  const bool gpu = request.node_ranks[r].gpu;
 
   RankPlan plan;
   long fair = cores / sharers;
@@ -54,6 +60,18 @@ RankPlan plan_rank(const ThreadRequest& request, const std::vector<std::vector<i
       own.empty() ? std::string("affinity mask unknown")
                   : plural(cores, "core") +
                         (sharers == 1 ? " for 1 rank" : " shared by " + plural(sharers, "rank"));
+  if (request.threads_per_rank <= 0 && gpu_sharers > 0 && !own.empty()) {
+    // GPU ranks take few threads; CPU ranks share what the GPU ranks leave.
+    const long gpu_threads = std::min<long>(kGpuRankThreads, std::max(fair, 1L));
+    if (gpu) {
+      fair = gpu_threads;
+      why = "GPU rank (few CPU threads; " + why + ")";
+    } else {
+      fair = (cores - gpu_sharers * gpu_threads) / (sharers - gpu_sharers);
+      why += ", " + std::to_string(gpu_sharers) + " of them on GPUs with " +
+             plural(gpu_threads, "thread") + " each";
+    }
+  }
   if (fair < 1) {
     fair = 1;
     if (!own.empty()) why += " (oversubscribed)";

@@ -14,7 +14,12 @@ namespace mpibatch::device {
 /// What a rank knows about the CPUs it may use.
 struct CpuView {
   std::vector<int> allowed_cpus;  ///< this process's affinity mask (sched_getaffinity), sorted
+  bool gpu = false;               ///< the rank computes on a GPU (see kGpuRankThreads)
 };
+
+/// CPU threads of a rank that computes on a GPU, with threads_per_rank auto: it only feeds
+/// the GPU, so the cores go to the CPU ranks sharing its cores (docs/threads.md).
+inline constexpr int kGpuRankThreads = 2;
 
 /// Inputs for one rank's plan: its own view and those of every rank on the same node.
 struct ThreadRequest {
@@ -33,7 +38,8 @@ struct ThreadBudget {
 
 /// Plans this rank's threads. auto: the cores in this rank's affinity mask divided by the
 /// number of node ranks whose masks overlap it (itself included), capped by
-/// SLURM_CPUS_PER_TASK, at least 1. An explicit count is honoured but capped to that fair share
+/// SLURM_CPUS_PER_TASK, at least 1; a GPU rank takes at most kGpuRankThreads of that, and a
+/// CPU rank shares what the overlapping GPU ranks leave with the other CPU ranks. An explicit count is honoured but capped to that fair share
 /// so the node's total stays within its cores, with the cap noted in `reason`.
 ///
 /// Guarantees: intra_op >= 1; inter_op = clamp(interop_threads, 1, intra_op); when the node has

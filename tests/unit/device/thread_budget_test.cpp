@@ -234,5 +234,45 @@ TEST(CurrentCpuView, ListsThisProcessesCpus) {
   EXPECT_GE(view.allowed_cpus.front(), 0);
 }
 
+CpuView on_gpu(CpuView view) {
+  view.gpu = true;
+  return view;
+}
+
+TEST(PlanThreads, GpuRanksTakeTwoThreadsAndCpuRanksShareTheRest) {
+  // 16 cores, 4 GPU ranks and 2 CPU ranks on one mask: 2 each for the GPU ranks, (16 - 8) / 2.
+  ThreadRequest request;
+  request.node_ranks = {on_gpu(cpus(0, 15)), on_gpu(cpus(0, 15)), on_gpu(cpus(0, 15)),
+                        on_gpu(cpus(0, 15)), cpus(0, 15),         cpus(0, 15)};
+  const auto plans = plan_node(request);
+  for (int r = 0; r < 4; ++r) {
+    EXPECT_EQ(plans[static_cast<std::size_t>(r)].intra_op, 2);
+    EXPECT_THAT(plans[static_cast<std::size_t>(r)].reason, HasSubstr("GPU rank (few CPU threads"));
+  }
+  EXPECT_EQ(plans[4].intra_op, 4);
+  EXPECT_THAT(plans[4].reason, HasSubstr("16 cores shared by 6 ranks, 4 of them on GPUs with 2 "
+                                         "threads each -> 4 threads"));
+  EXPECT_EQ(total_intra(plans), 16);
+}
+
+TEST(PlanThreads, GpuRanksNeverMoreThanTheirShareAndExplicitCountsWin) {
+  // 4 cores, 4 GPU ranks: one each (the share is below kGpuRankThreads).
+  ThreadRequest crowded;
+  crowded.node_ranks = {on_gpu(cpus(0, 3)), on_gpu(cpus(0, 3)), on_gpu(cpus(0, 3)),
+                        on_gpu(cpus(0, 3))};
+  for (const auto& plan : plan_node(crowded)) EXPECT_EQ(plan.intra_op, 1);
+  // Explicit threads_per_rank: the same rule for GPU and CPU ranks.
+  ThreadRequest explicit_count;
+  explicit_count.threads_per_rank = 3;
+  explicit_count.node_ranks = {on_gpu(cpus(0, 7)), cpus(0, 7)};
+  for (const auto& plan : plan_node(explicit_count)) EXPECT_EQ(plan.intra_op, 3);
+  // Separate masks (Slurm --cpus-per-task): a GPU rank's own cores stay with it, capped at 2.
+  ThreadRequest bound;
+  bound.node_ranks = {on_gpu(cpus(0, 7)), cpus(8, 15)};
+  const auto plans = plan_node(bound);
+  EXPECT_EQ(plans[0].intra_op, 2);
+  EXPECT_EQ(plans[1].intra_op, 8);
+}
+
 }  // namespace
 }  // namespace mpibatch::device
