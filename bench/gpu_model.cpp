@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "mpibatch/model/batch_probe.h"
 #include "mpibatch/model/demo_model.h"
 #include "mpibatch/model/torchscript_runner.h"
 
@@ -124,6 +125,24 @@ int run(const Args& args) {
                 static_cast<double>(runner.memory_peak()) / (1024.0 * 1024.0 * 1024.0));
     runner.release_memory();
   }
+  // The batch-size curve of the fp32 run (what `mpibatch probe-batch` prints).
+  mm::RunnerOptions options;
+  options.path = model;
+  options.device = args.device;
+  mm::TorchScriptRunner runner(options);
+  mm::BatchProbeOptions probe_options;
+  probe_options.tokens = 100;
+  probe_options.max_batch = args.device == "cpu" ? 64 : 4096;  // a CPU is slow at 4096
+  const mm::BatchProbe probe = mm::probe_batch(runner, probe_options);
+  std::printf("\nbatch-size probe (fp32, TF32 on, items of 100 tokens):\n%7s %10s %10s\n", "batch",
+              "items/s", "peak GiB");
+  for (const auto& point : probe.points) {
+    std::printf("%7zu %10.0f %10.2f%s\n", point.batch, point.items_per_s,
+                static_cast<double>(point.memory_peak) / (1024.0 * 1024.0 * 1024.0),
+                point.fits ? "" : "  OOM");
+  }
+  std::printf("largest that fits: %zu; fastest: batch %zu (%.0f items/s)\n", probe.largest_fit,
+              probe.best, probe.best_items_per_s);
   std::filesystem::remove(model);
   return 0;
 }

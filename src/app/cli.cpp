@@ -12,6 +12,7 @@
 #include "mpibatch/error.h"
 #include "mpibatch/model/demo_model.h"
 #include "mpibatch/version.h"
+#include "probe_batch_command.h"
 #include "run_command.h"
 
 namespace mpibatch::app {
@@ -24,6 +25,7 @@ constexpr const char* kOverview =
 usage: mpirun -n N mpibatch run JOB.yaml [options]
        mpibatch inspect RESULT.h5 [options]
        mpirun -n N mpibatch doctor [options]
+       mpibatch probe-batch MODEL.pt [options]
        mpibatch make-model OUT.pt [options]
        mpibatch help [COMMAND] | --help | --version
 
@@ -31,6 +33,7 @@ commands:
   run         run a job (under mpirun/srun for several ranks); results go to one HDF5 file
   inspect     show what is in a result file
   doctor      what every rank sees (libtorch, CUDA, driver, GPUs) and would use, and why
+  probe-batch the largest batch that fits on the device and items/s per batch size
   make-model  write the demo TorchScript model (untrained; a load generator)
 
 exit codes: 0 ok, 1 some items failed, 2 bad input or usage, 3 runtime failure
@@ -119,6 +122,30 @@ Command doctor_spec(DoctorArgs& a) {
   return c;
 }
 
+Command probe_batch_spec(ProbeBatchArgs& a) {
+  Command c{"probe-batch",
+            "MODEL.pt",
+            "mpibatch probe-batch MODEL.pt [options]\n\nMODEL.pt: a TorchScript model following "
+            "docs/model-contract.md. Runs batches of 1, 2, 4, ... identical items until one "
+            "runs out of memory, then finds the largest that fits; prints items/s per size.",
+            po::options_description("options"),
+            {},
+            {}};
+  c.arguments.add_options()("model", po::value(&a.model)->required(), "");
+  // One option per line reads best.
+  // clang-format off
+  c.options.add_options()
+      ("device", po::value(&a.device)->default_value(a.device), "as runtime.device: auto, cpu, cuda or cuda:N")
+      ("precision", po::value(&a.precision)->default_value(a.precision), "as gpu.precision: fp32, fp16 or bf16")
+      ("tokens", po::value(&a.probe.tokens)->default_value(a.probe.tokens), "tokens per item (your longest items: input.max_chars bytes)")
+      ("max-batch", po::value(&a.probe.max_batch)->default_value(a.probe.max_batch), "largest batch size tried")
+      ("repeat", po::value(&a.probe.repeat)->default_value(a.probe.repeat), "timed runs per size (median)")
+      ("help,h", "show this help");
+  // clang-format on
+  c.positional.add("model", 1);
+  return c;
+}
+
 struct MakeModelArgs {
   std::string path;
   model::DemoModelOptions options;
@@ -201,6 +228,11 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     inspect(a.path, a.options, std::cout);
     return 0;
   }
+  if (command == "probe-batch") {
+    ProbeBatchArgs a;
+    Command c = probe_batch_spec(a);
+    return parse(c, args) ? probe_batch_command(a) : 0;
+  }
   if (command == "make-model") {
     MakeModelArgs a;
     Command c = make_model_spec(a);
@@ -217,7 +249,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     return dispatch(args[0], {"--help"});
   }
   throw UsageError("mpibatch: unknown command '" + command +
-                   "'; commands: run, inspect, doctor, make-model, help");
+                   "'; commands: run, inspect, doctor, probe-batch, make-model, help");
 }
 
 }  // namespace

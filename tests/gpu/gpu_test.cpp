@@ -14,6 +14,7 @@
 
 #include "mpibatch/device/device_context.h"
 #include "mpibatch/error.h"
+#include "mpibatch/model/batch_probe.h"
 #include "mpibatch/model/demo_model.h"
 #include "mpibatch/model/oom_backoff_runner.h"
 #include "mpibatch/model/torchscript_runner.h"
@@ -209,6 +210,29 @@ TEST(Gpu, ARealOutOfMemoryErrorHalvesTheBatchAndTheJobGoesOn) {
   }
   EXPECT_EQ(runner.run(pointers(std::vector<model::TokenIds>(2, model::TokenIds(4, 1)))).size(),
             2u);
+}
+
+TEST(Gpu, ProbeBatchFindsTheLargestBatchThatFits) {
+  SKIP_WITHOUT_GPU();
+  const device::CudaReport report = device::probe_cuda();
+  const double gib = static_cast<double>(report.gpus[0].memory_total) / (1ull << 30);
+  model::RunnerOptions options;
+  options.path = greedy_model();
+  options.device = "cuda:0";
+  model::TorchScriptRunner gpu(options);
+  model::BatchProbeOptions probe_options;
+  probe_options.tokens = static_cast<std::size_t>(gib / 4);  // a quarter of the GPU per item
+  probe_options.max_batch = 8;
+  probe_options.repeat = 1;
+  const model::BatchProbe probe = model::probe_batch(gpu, probe_options);
+  for (const auto& point : probe.points) {
+    std::cout << "batch " << point.batch << (point.fits ? " fits" : " OOM") << ", "
+              << point.items_per_s << " items/s, peak " << (point.memory_peak >> 30) << " GiB\n";
+  }
+  EXPECT_GE(probe.largest_fit, 2u);
+  EXPECT_LE(probe.largest_fit, 3u);
+  EXPECT_EQ(probe.points[2].batch, 4u);
+  EXPECT_FALSE(probe.points[2].fits);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // `mpibatch doctor` under mpiexec: one row per rank as JSON, the table, and a device asked for
-// but absent reported as an error with exit code 3 (here: Debian's CPU-only libtorch).
+// but absent reported as an error with exit code 3 (here: Debian's CPU-only libtorch); and
+// `mpibatch probe-batch` on the CPU.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "job_fixture.h"
 #include "support/process.h"
 
 using mpibatch::testing::mpibatch_under_mpiexec;
@@ -55,4 +57,20 @@ TEST(Doctor, AGpuAskedForAndAbsentIsAnErrorWithTheReason) {
   const auto bad = run_shell(mpibatch_under_mpiexec(1) + " doctor --device gpu");
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_THAT(bad.output, HasSubstr("runtime.device: 'gpu' is not a device"));
+}
+
+TEST(ProbeBatch, PrintsItemsPerSecondPerBatchSizeAndTheLargestThatFits) {
+  const std::string model = mpibatch::testing::Workspace::get().model();
+  const auto run =
+      run_shell(mpibatch::testing::mpibatch_binary() + " probe-batch " +
+                mpibatch::testing::shell_quote(model) + " --max-batch 8 --tokens 20 --repeat 1");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const char* row : {"      1  yes", "      2  yes", "      4  yes", "      8  yes"}) {
+    EXPECT_THAT(run.output, HasSubstr(row)) << run.output;
+  }
+  EXPECT_THAT(run.output, HasSubstr("largest batch that fits: 8 (the largest tried)"));
+  const auto missing =
+      run_shell(mpibatch::testing::mpibatch_binary() + " probe-batch /nonexistent.pt");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_THAT(missing.output, HasSubstr("/nonexistent.pt"));
 }

@@ -5,11 +5,12 @@
 #include <c10/util/Exception.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <numeric>
 #include <torch/script.h>
 
+#include <numeric>
+
 #include "mpibatch/error.h"
+#include "mpibatch/model/batch_probe.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "support/temp_dir.h"
 
@@ -147,6 +148,42 @@ TEST(OomBackoffRunner, ARealAllocationFailureInsideTorchScriptIsBackedOffToo) {
   for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(outputs[i].values.front(), i + 1.0f);
   EXPECT_EQ(runner.batch_limit(), 2u);  // 8 -> 4 -> 2
   EXPECT_EQ(runner.oom_count(), 2u);
+}
+
+}  // namespace
+}  // namespace mpibatch::model
+
+namespace mpibatch::model {
+namespace {
+
+TEST(ProbeBatch, DoublesUntilOutOfMemoryThenFindsTheLargestThatFits) {
+  SmallGpu gpu(35);  // items of 10 tokens: 3 fit, 4 do not
+  BatchProbeOptions options;
+  options.tokens = 10;
+  options.repeat = 1;
+  const BatchProbe probe = probe_batch(gpu, options);
+  std::vector<std::size_t> tried;
+  for (const auto& point : probe.points) tried.push_back(point.batch);
+  EXPECT_THAT(tried, ElementsAre(1, 2, 4, 3));  // 1, 2 fit; 4 does not; 3 fits
+  EXPECT_EQ(probe.largest_fit, 3u);
+  EXPECT_FALSE(probe.points[2].fits);
+  EXPECT_EQ(probe.points[2].items_per_s, 0.0);
+  EXPECT_GT(probe.best_items_per_s, 0.0);
+  EXPECT_EQ(gpu.releases, 1);
+}
+
+TEST(ProbeBatch, StopsAtMaxBatchAndReportsNothingFitting) {
+  SmallGpu roomy(1u << 30);
+  BatchProbeOptions options;
+  options.tokens = 10;
+  options.max_batch = 16;
+  options.repeat = 1;
+  EXPECT_EQ(probe_batch(roomy, options).largest_fit, 16u);
+  SmallGpu tiny(5);
+  const BatchProbe none = probe_batch(tiny, options);
+  EXPECT_EQ(none.largest_fit, 0u);
+  EXPECT_EQ(none.best, 0u);
+  EXPECT_EQ(none.points.size(), 1u);
 }
 
 }  // namespace
