@@ -8,12 +8,15 @@
 namespace mpibatch::model {
 namespace {
 
-/// Runs `size` items once for warm-up and `repeat` times timed; nullopt-like fits=false on OOM.
+/// Runs `size` items twice for warm-up and `repeat` times timed; fits=false on OOM.
 BatchProbePoint try_size(ModelRunner& runner, const TokenIds& item, std::size_t size, int repeat) {
   BatchProbePoint point;
   point.batch = size;
   const std::vector<const TokenIds*> batch(size, &item);
   try {
+    // Two warm-ups: a new shape costs TorchScript's profiling executor a profiled run and then
+    // a compiled one (the H200 showed batch 2 at 16 items/s after one warm-up).
+    runner.run(batch);
     runner.run(batch);
     std::vector<double> seconds;
     for (int r = 0; r < std::max(repeat, 1); ++r) {

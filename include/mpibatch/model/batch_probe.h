@@ -3,7 +3,7 @@
 /// the "optimal batch size" (`mpibatch probe-batch`, docs/gpu.md).
 ///
 /// NOTE [batch probe]: items of `tokens` tokens each; batch sizes 1, 2, 4, ... up to
-/// max_batch, each warmed up once and timed `repeat` times (median items/s), until one runs
+/// max_batch, each warmed up twice and timed `repeat` times (median items/s), until one runs
 /// out of memory; then a binary search between the last size that fit and the first that did
 /// not finds the largest that fits (timed too). The best size is the fastest that fits.
 /// Out-of-memory is the c10::OutOfMemoryError a runner lets through (model_runner.h); the

@@ -170,6 +170,7 @@ TEST(ProbeBatch, DoublesUntilOutOfMemoryThenFindsTheLargestThatFits) {
   EXPECT_EQ(probe.points[2].items_per_s, 0.0);
   EXPECT_GT(probe.best_items_per_s, 0.0);
   EXPECT_EQ(gpu.releases, 1);
+  EXPECT_THAT(gpu.calls, ElementsAre(1, 1, 1, 2, 2, 2, 4, 3, 3, 3));  // 2 warm-ups + 1 timed
 }
 
 TEST(ProbeBatch, StopsAtMaxBatchAndReportsNothingFitting) {
