@@ -21,16 +21,16 @@ BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, doubl
       simulated_speed_(options.simulated_speed > 0 ? options.simulated_speed : 1.0),
       epoch_(epoch) {}
 
-void BatchWorker::run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
-                      const std::function<void()>& between) {
-  for (std::size_t begin = 0; begin < items.size();
-       begin += static_cast<std::size_t>(batch_size_)) {
-    between();
-    const std::size_t end = std::min(items.size(), begin + static_cast<std::size_t>(batch_size_));
-    std::vector<const work::WorkItem*> batch;
-    for (std::size_t i = begin; i < end; ++i) batch.push_back(&items[i]);
-    deliver(run_batch(batch));
+std::vector<std::vector<const work::WorkItem*>> BatchWorker::batches(
+    const std::vector<const work::WorkItem*>& items) const {
+  std::vector<std::vector<const work::WorkItem*>> out;
+  const auto size = static_cast<std::size_t>(batch_size_);
+  for (std::size_t begin = 0; begin < items.size(); begin += size) {
+    out.emplace_back(
+        items.begin() + static_cast<std::ptrdiff_t>(begin),
+        items.begin() + static_cast<std::ptrdiff_t>(std::min(items.size(), begin + size)));
   }
+  return out;
 }
 
 std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::WorkItem*>& batch) {

@@ -6,7 +6,6 @@
 /// its remaining items are recorded as skipped with the reason, so the job still ends with
 /// every item accounted for, a result file and exit code 1, and --resume can run them later.
 
-#include <functional>
 #include <vector>
 
 #include "mpibatch/pipeline/pipeline.h"
@@ -18,11 +17,9 @@ class BatchWorker {
   /// `epoch` is the common clock's zero on ctx.timer's clock.
   BatchWorker(RankContext& ctx, const PipelineOptions& options, double epoch);
 
-  using Deliver = std::function<void(std::vector<ItemResult>&&)>;
-  /// Runs `items` in order in batches of up to batch_size, calling `deliver` after each
-  /// batch with its results (one per item) and `between` before each batch.
-  void run(const std::vector<work::WorkItem>& items, const Deliver& deliver,
-           const std::function<void()>& between);
+  /// `items` in order, cut into batches of up to batch_size (for run_batch).
+  std::vector<std::vector<const work::WorkItem*>> batches(
+      const std::vector<const work::WorkItem*>& items) const;
 
   /// One batch: encode, forward (retrying item by item on a ModelError), one result per item.
   std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);

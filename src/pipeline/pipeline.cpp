@@ -55,7 +55,9 @@ void run_worker(RankContext& ctx, BatchWorker& worker, const PipelineOptions& op
     const bool asked = !worker.stopped();
     if (asked) control(wire::Control::kRequest, 0.0);
     const double start = clock.now();
-    worker.run(chunk, deliver, [] {});
+    std::vector<const work::WorkItem*> items;
+    for (const work::WorkItem& item : chunk) items.push_back(&item);
+    for (const auto& batch : worker.batches(items)) deliver(worker.run_batch(batch));
     control(wire::Control::kReport, clock.now() - start);
     if (options.release_memory) ctx.runner.release_memory();
     if (asked) {

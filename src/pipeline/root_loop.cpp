@@ -82,12 +82,8 @@ void RootLoop::run_leftovers() {
 }
 
 double RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
-  const auto batch_size = static_cast<std::size_t>(std::max(options_.batch_size, 1));
   double busy_s = 0.0;
-  for (std::size_t begin = 0; begin < chunk.size(); begin += batch_size) {
-    const std::vector<const work::WorkItem*> batch(
-        chunk.begin() + static_cast<std::ptrdiff_t>(begin),
-        chunk.begin() + static_cast<std::ptrdiff_t>(std::min(chunk.size(), begin + batch_size)));
+  for (const auto& batch : worker_.batches(chunk)) {
     auto running = boost::asio::post(
         compute_, std::packaged_task<std::vector<ItemResult>()>([this, &batch, &busy_s] {
           const double start = now();

@@ -78,7 +78,7 @@ void DynamicPolicy::retire(std::size_t rank) {
 std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
   const auto r = static_cast<std::size_t>(rank);
   if (r >= ranks_.size() || ranks_[r].retired || cursor_ == back_) return {};
-  if (ranks_[r].meter.speed() <= 0) {
+  if (!ranks_[r].meter.measured()) {
     // Not measured yet: one item from the cheap end, so a slow rank costs little to measure;
     // a second one (prefetch) only while every rank that holds nothing can still get one.
     if (ranks_[r].served && back_ - cursor_ <= unserved_) {
@@ -88,9 +88,7 @@ std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
     if (!ranks_[r].served) --unserved_;
     ranks_[r].served = true;
     const ItemIndex item = order_[--back_];
-    queued_cost_ = std::max(0.0, queued_cost_ - costs_[item]);
-    ranks_[r].outstanding_cost += costs_[item];
-    active_.outstanding += costs_[item];
+    charge(r, costs_[item]);
     return {item};
   }
   // NOTE [dynamic chunks]: guided, at most `growth` times what the rank has done so far, and
@@ -114,11 +112,15 @@ std::vector<ItemIndex> DynamicPolicy::next(int rank, double now) {
   chunk.assign(order_.begin() + static_cast<std::ptrdiff_t>(cursor_),
                order_.begin() + static_cast<std::ptrdiff_t>(end));
   cursor_ = end;
-  queued_cost_ = std::max(0.0, queued_cost_ - chunk_cost);
-  ranks_[r].outstanding_cost += chunk_cost;
-  active_.outstanding += chunk_cost;
+  charge(r, chunk_cost);
   std::sort(chunk.begin(), chunk.end());
   return chunk;
+}
+
+void DynamicPolicy::charge(std::size_t rank, double cost) {
+  queued_cost_ = std::max(0.0, queued_cost_ - cost);
+  ranks_[rank].outstanding_cost += cost;
+  active_.outstanding += cost;
 }
 
 void DynamicPolicy::leave(int rank) {

@@ -60,6 +60,8 @@ class DynamicPolicy final : public Policy {
   double active_speed() const;  ///< of the ranks not retired, unknown ones guessed
   bool would_hold_back(std::size_t rank, double chunk_cost, double now) const;
   void retire(std::size_t rank);
+  /// `cost` leaves the queue and becomes `rank`'s outstanding work.
+  void charge(std::size_t rank, double cost);
 
   DynamicOptions options_;
   std::vector<double> costs_;
