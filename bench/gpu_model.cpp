@@ -1,7 +1,9 @@
 // The demo model on one device, per precision: items/s for fp32 (TF32 off and on), fp16 and
 // bf16 (autocast), measured side by side in one run, median of REPEAT passes over the same
 // sentence-like items after a warm-up pass. Prints items/s and the ratio to fp32 (TF32 off),
-// and the peak GPU memory. No pass/fail; docs/gpu.md records the figures.
+// and the peak GPU memory; then gpu.streams 1, 2 and 4 at small batches (items/s and the
+// ratio to one stream); then the batch-size curve. No pass/fail; docs/gpu.md records the
+// figures.
 // Usage: bench_gpu_model [--device cuda:0] [--items 4096] [--batch 64] [--repeat 3]
 //                        [--channels 128] [--layers 4]
 
@@ -125,6 +127,31 @@ int run(const Args& args) {
                 static_cast<double>(runner.memory_peak()) / (1024.0 * 1024.0 * 1024.0));
     runner.release_memory();
   }
+  // gpu.streams: batches of `batch` items per stream, batch x streams per run() call, as the
+  // pipeline forms them (fp32 + TF32, the default).
+  std::printf("\nstreams (fp32 + TF32; batch = items per stream and call):\n%7s %8s %10s %8s\n",
+              "batch", "streams", "items/s", "ratio");
+  std::vector<mm::TokenIds> few;  // every k-th item: 1024 with the same length mix, sorted
+  const std::size_t stride = std::max<std::size_t>(1, items.size() / 1024);
+  for (std::size_t i = 0; i < items.size(); i += stride) few.push_back(items[i]);
+  for (std::size_t batch : {1, 4, 16}) {
+    double one_stream = 0.0;
+    for (std::size_t streams : {1, 2, 4}) {
+      mm::RunnerOptions options;
+      options.path = model;
+      options.device = args.device;
+      options.streams = streams;
+      mm::TorchScriptRunner runner(options);
+      pass(runner, few, batch * streams);
+      std::vector<double> seconds;
+      for (int r = 0; r < args.repeat; ++r) seconds.push_back(pass(runner, few, batch * streams));
+      std::sort(seconds.begin(), seconds.end());
+      const double rate = static_cast<double>(few.size()) / seconds[seconds.size() / 2];
+      if (streams == 1) one_stream = rate;
+      std::printf("%7zu %8zu %10.0f %8.2f\n", batch, streams, rate, rate / one_stream);
+    }
+  }
+
   // The batch-size curve of the fp32 run (what `mpibatch probe-batch` prints).
   mm::RunnerOptions options;
   options.path = model;

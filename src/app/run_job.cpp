@@ -190,6 +190,7 @@ void RunJob::load_model() {
     options.precision = config_.gpu.precision;
     options.tf32 = config_.gpu.tf32;
     options.cudnn_benchmark = config_.gpu.cudnn_benchmark;
+    options.streams = static_cast<std::size_t>(streams());
     auto runner = std::make_unique<model::TorchScriptRunner>(options);
     if (!config_.output.audio.empty() && !runner->feature_shape().empty()) {
       throw ModelError(fmt::format(
@@ -198,9 +199,13 @@ void RunJob::load_model() {
           "output.audio",
           config_.model.path, fmt::join(runner->feature_shape(), ", ")));
     }
+    if (streams() != config_.gpu.streams) {
+      spdlog::info("gpu.streams={} applies to GPU ranks; this rank runs on {} one batch at a time",
+                   config_.gpu.streams, device_.device);
+    }
     model_ = std::move(runner);
     runner_ = std::make_unique<model::OomBackoffRunner>(
-        *model_, static_cast<std::size_t>(config_.model.batch_size));
+        *model_, static_cast<std::size_t>(config_.model.batch_size * streams()));
   });
   spdlog::info("model: {} (loaded in {:.2f} s)", runner_->describe(),
                timer_.seconds(Phase::kModelLoad));
@@ -236,6 +241,7 @@ pipeline::PipelineOptions RunJob::pipeline_options() const {
   options.schedule = config_.runtime.schedule;
   options.rank_weights = config_.runtime.rank_weights;
   options.batch_size = config_.model.batch_size;
+  options.streams = streams();
   options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
   options.release_memory = config_.gpu.release_memory;
   const auto& speeds = config_.runtime.simulate_speed;
@@ -256,6 +262,7 @@ int RunJob::execute() {
   self.intra_threads = threads_.intra_op;
   self.interop_threads = threads_.inter_op;
   self.batch_size = config_.model.batch_size;
+  self.streams = streams();
   self.gpu_memory_total = device_.memory_total;
 
   pipeline::RankContext context{comm_, *runner_, *encoder_, timer_};

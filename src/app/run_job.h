@@ -43,6 +43,8 @@ class RunJob {
   /// Rank 0: root attributes, tables, rename to the final name.
   void commit(const pipeline::PipelineResult& result, int code);
   bool root() const { return comm_.rank() == 0; }
+  /// Model calls in flight at once on this rank: gpu.streams on a GPU, 1 on a CPU.
+  int streams() const { return device_.device == "cpu" ? 1 : config_.gpu.streams; }
 
   comm::Communicator& comm_;
   timing::PhaseTimer& timer_;

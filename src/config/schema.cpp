@@ -85,6 +85,7 @@ std::vector<KeySpec> make_schema() {
       row("gpu.precision", &C::gpu, &GpuSection::precision, one_of({"fp32", "fp16", "bf16"})),
       row("gpu.tf32", &C::gpu, &GpuSection::tf32, boolean()),
       row("gpu.cudnn_benchmark", &C::gpu, &GpuSection::cudnn_benchmark, boolean()),
+      row("gpu.streams", &C::gpu, &GpuSection::streams, int_in_range(1, 16)),
       row("gpu.release_memory", &C::gpu, &GpuSection::release_memory, boolean()),
 
       row("output.path", &C::output, &OutputSection::path, path()),

@@ -46,6 +46,7 @@ struct RankRow {
   std::int32_t intra_threads = 1;
   std::int32_t interop_threads = 1;
   std::int32_t batch_size = 1;
+  std::int32_t streams = 1;
   std::uint64_t gpu_memory_total = 0;
   std::uint64_t gpu_memory_peak = 0;
   std::uint64_t items = 0;
@@ -119,6 +120,7 @@ const RowLayout& rank_layout() {
     MPIBATCH_FIELD(l, RankRow, intra_threads, native<std::int32_t>());
     MPIBATCH_FIELD(l, RankRow, interop_threads, native<std::int32_t>());
     MPIBATCH_FIELD(l, RankRow, batch_size, native<std::int32_t>());
+    MPIBATCH_FIELD(l, RankRow, streams, native<std::int32_t>());
     MPIBATCH_FIELD(l, RankRow, gpu_memory_total, native<std::uint64_t>());
     MPIBATCH_FIELD(l, RankRow, gpu_memory_peak, native<std::uint64_t>());
     MPIBATCH_FIELD(l, RankRow, items, native<std::uint64_t>());
@@ -191,6 +193,7 @@ void write_ranks(hid_t loc, const std::vector<RankRecord>& ranks) {
                 r->intra_threads,
                 r->interop_threads,
                 r->batch_size,
+                r->streams,
                 r->gpu_memory_total,
                 r->gpu_memory_peak,
                 r->items,
@@ -250,6 +253,7 @@ std::vector<RankRecord> read_ranks(hid_t loc) {
     r.intra_threads = row.intra_threads;
     r.interop_threads = row.interop_threads;
     r.batch_size = row.batch_size;
+    r.streams = row.streams;
     r.gpu_memory_total = row.gpu_memory_total;
     r.gpu_memory_peak = row.gpu_memory_peak;
     r.items = row.items;

@@ -1,7 +1,10 @@
-/// \file summarize_torch_error.
+/// \file summarize_torch_error, out-of-memory recognition, even_part.
 
 #include "error_text.h"
 
+#include <c10/util/Exception.h>
+
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -51,6 +54,31 @@ bool says_out_of_memory(std::string_view what) {
     if (what.find(marker) != std::string_view::npos) return true;
   }
   return false;
+}
+
+bool is_out_of_memory(const std::exception& error) {
+  // The error's own line, not the whole text: a TorchScript traceback quotes model code, which
+  // may mention memory.
+  return dynamic_cast<const c10::OutOfMemoryError*>(&error) != nullptr ||
+         says_out_of_memory(summarize_torch_error(error.what()));
+}
+
+bool is_out_of_memory(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return is_out_of_memory(e);
+  } catch (...) {
+    return false;
+  }
+}
+
+std::pair<std::size_t, std::size_t> even_part(std::size_t n, std::size_t parts, std::size_t k) {
+  const std::size_t base = n / parts;
+  const std::size_t larger = n % parts;  // the first `larger` parts get one more
+  const std::size_t begin = k * base + std::min(k, larger);
+  return {begin, begin + base + (k < larger ? 1 : 0)};
 }
 
 }  // namespace mpibatch::model::detail

@@ -1,8 +1,11 @@
 #pragma once
 /// \file One-line summaries of torch error messages, for ModelError texts (no torch here).
 
+#include <cstddef>
+#include <exception>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mpibatch::model::detail {
 
@@ -18,5 +21,14 @@ std::string summarize_torch_error(std::string_view what);
 /// memory", "CUDA error: out of memory", "CUBLAS_STATUS_ALLOC_FAILED", the CPU allocator's
 /// "can't allocate memory").
 bool says_out_of_memory(std::string_view what);
+
+/// True for a c10::OutOfMemoryError and for any error whose summarized line
+/// says_out_of_memory (NOTE [oom through the interpreter]); false for a null pointer.
+bool is_out_of_memory(const std::exception& error);
+bool is_out_of_memory(const std::exception_ptr& error);
+
+/// Part `k` of `n` items cut into `parts` contiguous parts whose sizes differ by at most one,
+/// the larger first: [begin, end).
+std::pair<std::size_t, std::size_t> even_part(std::size_t n, std::size_t parts, std::size_t k);
 
 }  // namespace mpibatch::model::detail

@@ -20,6 +20,7 @@
 #include "model_file.h"
 #include "mpibatch/error.h"
 #include "output_contract.h"
+#include "stream_lanes.h"
 
 namespace mpibatch::model {
 namespace {
@@ -94,6 +95,7 @@ struct TorchScriptRunner::Impl {
   torch::jit::Module module;
   std::vector<std::int64_t> feature_shape;  ///< from the probe, for items with no tokens
   std::optional<at::ScalarType> autocast;   ///< gpu.precision on a GPU; nullopt = fp32
+  std::unique_ptr<detail::StreamLanes> lanes;  ///< gpu.streams > 1; null = the calling thread
 
   /// forward on a batch of non-empty items.
   std::vector<ItemOutput> forward(const std::vector<const TokenIds*>& items) {
@@ -113,6 +115,30 @@ struct TorchScriptRunner::Impl {
     const detail::AutocastScope precision(autocast);
     const c10::IValue output = module.forward({ids.to(device), lengths.to(device)});
     return detail::split_outputs(output, batch);
+  }
+
+  /// forward on `items` split into up to lanes->count() contiguous parts run at once
+  /// (NOTE [streams]), outputs in order. Of several failures, an out-of-memory error is
+  /// rethrown first (for OomBackoffRunner), else the first part's.
+  std::vector<ItemOutput> forward_in_lanes(const std::vector<const TokenIds*>& items) {
+    const std::size_t parts = lanes ? std::min(lanes->count(), items.size()) : 1;
+    if (parts == 1) return forward(items);
+    std::vector<std::vector<ItemOutput>> outputs(parts);
+    const auto errors = lanes->run(parts, [&](std::size_t k) {
+      const auto [begin, end] = detail::even_part(items.size(), parts, k);
+      outputs[k] = forward({items.begin() + static_cast<std::ptrdiff_t>(begin),
+                            items.begin() + static_cast<std::ptrdiff_t>(end)});
+    });
+    std::exception_ptr failure;
+    for (const std::exception_ptr& error : errors) {
+      if (error && !failure) failure = error;
+      if (error && detail::is_out_of_memory(error)) std::rethrow_exception(error);
+    }
+    if (failure) std::rethrow_exception(failure);
+    std::vector<ItemOutput> all;
+    all.reserve(items.size());
+    for (auto& part : outputs) std::move(part.begin(), part.end(), std::back_inserter(all));
+    return all;
   }
 };
 
@@ -157,6 +183,12 @@ TorchScriptRunner::TorchScriptRunner(const RunnerOptions& options)
                      "lengths) (docs/model-contract.md)");
   }
   check_signature(*forward, where);
+  if (options.streams > 1) {
+    impl_->lanes = std::make_unique<detail::StreamLanes>(
+        impl_->device.is_cuda() ? detail::StreamLanes::CudaDevice(impl_->device.index())  // -1: current
+                                : std::nullopt,
+        options.streams);
+  }
 
   // Probe: one item, ids [[1, 2, 3]], lengths [3].
   const TokenIds probe{1, 2, 3};
@@ -203,7 +235,7 @@ std::vector<ItemOutput> TorchScriptRunner::run(const std::vector<const TokenIds*
                            " (longest " + std::to_string(longest) + " tokens)";
   std::vector<ItemOutput> computed;
   try {
-    computed = impl_->forward(items);
+    computed = impl_->forward_in_lanes(items);
   } catch (const detail::ContractViolation& e) {
     throw ModelError(what + " breaks the model contract: " + e.what() +
                      " (docs/model-contract.md)");
@@ -212,8 +244,7 @@ std::vector<ItemOutput> TorchScriptRunner::run(const std::vector<const TokenIds*
     // std::runtime_error with the message inside, so the OOM is recognised by its text too,
     // and passed on as the c10 type for OomBackoffRunner.
     const std::string message = detail::summarize_torch_error(e.what());
-    if (dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr ||
-        detail::says_out_of_memory(e.what())) {
+    if (detail::is_out_of_memory(e)) {
       TORCH_CHECK_WITH(OutOfMemoryError, false, what, ": ", message);
     }
     throw ModelError(what + " failed: " + message);
@@ -245,7 +276,8 @@ std::uint64_t TorchScriptRunner::memory_peak() const {
 std::string TorchScriptRunner::describe() const {
   return "TorchScript " + std::filesystem::path(impl_->path).filename().string() + " on " +
          impl_->device_name +
-         (impl_->autocast ? (*impl_->autocast == at::kBFloat16 ? " (bf16)" : " (fp16)") : "");
+         (impl_->autocast ? (*impl_->autocast == at::kBFloat16 ? " (bf16)" : " (fp16)") : "") +
+         (impl_->lanes ? ", " + std::to_string(impl_->lanes->count()) + " streams" : "");
 }
 
 }  // namespace mpibatch::model

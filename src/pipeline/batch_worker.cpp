@@ -15,7 +15,8 @@ using timing::Phase;
 
 BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, double epoch)
     : ctx_(ctx),
-      batch_size_(std::max(options.batch_size, 1)),
+      batch_size_(std::max(options.batch_size, 1) * std::max(options.streams, 1)),
+      release_memory_(options.release_memory),
       attempt_(options.attempt),
       max_failures_in_a_row_(options.max_consecutive_failures),
       simulated_speed_(options.simulated_speed > 0 ? options.simulated_speed : 1.0),
@@ -72,6 +73,11 @@ std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::Wor
 
   // Compute, unless the model has failed too often in a row on this rank.
   ctx_.timer.enter(Phase::kCompute);
+  if (release_memory_ && last_chapter_ && !batch.empty() &&
+      *last_chapter_ != batch.front()->chapter) {
+    ctx_.runner.release_memory();
+  }
+  if (!batch.empty()) last_chapter_ = batch.front()->chapter;
   if (stopped()) {
     for (ItemResult* r : runnable) skip(r->record);
   } else if (!runnable.empty()) {

@@ -6,6 +6,8 @@
 /// its remaining items are recorded as skipped with the reason, so the job still ends with
 /// every item accounted for, a result file and exit code 1, and --resume can run them later.
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "mpibatch/pipeline/pipeline.h"
@@ -17,11 +19,13 @@ class BatchWorker {
   /// `epoch` is the common clock's zero on ctx.timer's clock.
   BatchWorker(RankContext& ctx, const PipelineOptions& options, double epoch);
 
-  /// `items` in order, cut into batches of up to batch_size (for run_batch).
+  /// `items` in order, cut into batches of up to batch_size x streams (for run_batch).
   std::vector<std::vector<const work::WorkItem*>> batches(
       const std::vector<const work::WorkItem*>& items) const;
 
   /// One batch: encode, forward (retrying item by item on a ModelError), one result per item.
+  /// With release_memory, the runner's cached memory is released first when the batch begins
+  /// in another chapter than the last batch began.
   std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);
 
   /// True once the model failed max_consecutive_failures items in a row; later items are
@@ -41,7 +45,9 @@ class BatchWorker {
   void skip(io::ItemRecord& record);
 
   RankContext& ctx_;
-  int batch_size_;
+  int batch_size_;  ///< items per batch: batch_size x streams
+  bool release_memory_;
+  std::optional<std::uint32_t> last_chapter_;  ///< of the last batch's first item
   std::uint32_t attempt_;
   int max_failures_in_a_row_;
   double simulated_speed_;

@@ -20,7 +20,7 @@ constexpr std::size_t kMaxBytesInFlight = 256u << 20;
 constexpr std::chrono::microseconds kGrantSpin{100};
 
 /// A worker rank: asks rank 0 for chunks (NOTE [chunk protocol]) and sends results per batch.
-void run_worker(RankContext& ctx, BatchWorker& worker, const PipelineOptions& options) {
+void run_worker(RankContext& ctx, BatchWorker& worker) {
   comm::Communicator& comm = ctx.comm;
   timing::PhaseTimer& timer = ctx.timer;
   std::size_t in_flight = 0;
@@ -59,7 +59,6 @@ void run_worker(RankContext& ctx, BatchWorker& worker, const PipelineOptions& op
     for (const work::WorkItem& item : chunk) items.push_back(&item);
     for (const auto& batch : worker.batches(items)) deliver(worker.run_batch(batch));
     control(wire::Control::kReport, clock.now() - start);
-    if (options.release_memory) ctx.runner.release_memory();
     if (asked) {
       chunk = next_chunk();
     } else {
@@ -127,14 +126,15 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
     root_loop = std::make_unique<RootLoop>(ctx, plan, *writer, options, worker, epoch);
     root_loop->run();
   } else {
-    run_worker(ctx, worker, options);
+    run_worker(ctx, worker);
   }
   self.items = worker.items_done();
   self.items_failed = worker.items_failed();
   self.start = std::max(worker.first_start(), 0.0);
   self.end = worker.items_done() == 0 ? 0.0 : worker.last_end();
   if (const std::size_t limit = ctx.runner.batch_limit(); limit > 0) {  // after OOM back-off
-    self.batch_size = std::min(self.batch_size, static_cast<std::int32_t>(limit));
+    const auto per_stream = (limit + self.streams - 1) / self.streams;  // items per model call
+    self.batch_size = std::min(self.batch_size, static_cast<std::int32_t>(per_stream));
   }
   self.gpu_memory_peak = ctx.runner.memory_peak();
 

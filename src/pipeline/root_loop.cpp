@@ -22,7 +22,6 @@ constexpr std::chrono::microseconds kServeMaxDelay{2000};
 RootLoop::RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& writer,
                    const PipelineOptions& options, BatchWorker& worker, double epoch)
     : ctx_(ctx),
-      options_(options),
       worker_(worker),
       epoch_(epoch),
       dispatcher_(plan, options, ctx.comm.size()),
@@ -109,7 +108,6 @@ void RootLoop::run() {
     spdlog::debug("chunk of {} items", chunk.size());
     if (chunk.empty()) break;
     dispatcher_.root_finished(run_chunk(chunk));
-    if (options_.release_memory) ctx_.runner.release_memory();
   }
   // Rank 0 is done computing: serve until every worker is done and every result is in.
   comm::Backoff backoff(std::chrono::microseconds::zero(), comm::Backoff::kTransferMaxDelay);

@@ -47,7 +47,6 @@ class RootLoop {
   void run_leftovers();
 
   RankContext& ctx_;
-  const PipelineOptions& options_;
   BatchWorker& worker_;
   double epoch_;
   Dispatcher dispatcher_;

@@ -1,6 +1,6 @@
 // The GPU paths on a real NVIDIA GPU: probe and binding, the demo model on CUDA against the
-// CPU, fp16/bf16 by autocast, TF32 on and off, a real out-of-memory error provoked and
-// recovered, peak memory. Every test skips (with the reason) where no GPU is usable, so the
+// CPU, fp16/bf16 by autocast, TF32 on and off, several CUDA streams, a real out-of-memory
+// error provoked and recovered (also with streams), peak memory, and doctor's report. Every test skips (with the reason) where no GPU is usable, so the
 // suite builds and passes on the CPU-only CI machine too. Run on a GPU: docs/gpu.md.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <random>
 
+#include "doctor.h"
 #include "mpibatch/device/device_context.h"
+#include "mpibatch/device/thread_budget.h"
 #include "mpibatch/error.h"
 #include "mpibatch/model/batch_probe.h"
 #include "mpibatch/model/demo_model.h"
@@ -82,12 +84,14 @@ double relative_error(const std::vector<model::ItemOutput>& a,
 }
 
 std::vector<model::ItemOutput> run_on(const std::string& device, const std::string& precision,
-                                      bool tf32, const std::vector<model::TokenIds>& items) {
+                                      bool tf32, const std::vector<model::TokenIds>& items,
+                                      std::size_t streams = 1) {
   model::RunnerOptions options;
   options.path = demo_model();
   options.device = device;
   options.precision = precision;
   options.tf32 = tf32;
+  options.streams = streams;
   model::TorchScriptRunner runner(options);
   return runner.run(pointers(items));
 }
@@ -161,6 +165,27 @@ TEST(Gpu, Fp16AndBf16ByAutocastStayCloseToFp32) {
   EXPECT_THAT(model::TorchScriptRunner(options).describe(), HasSubstr("(bf16)"));
 }
 
+TEST(Gpu, StreamsRunPartsOfABatchAtOnceWithTheSameOutputsInOrder) {
+  SKIP_WITHOUT_GPU();
+  const auto items = sentences(37);  // parts of 10, 9, 9, 9 on four streams
+  const auto one = run_on("cuda:0", "fp32", false, items);
+  for (std::size_t streams : {2, 4}) {
+    const auto many = run_on("cuda:0", "fp32", false, items, streams);
+    ASSERT_EQ(many.size(), items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      ASSERT_EQ(many[i].length, one[i].length) << "item " << i;  // in order
+    }
+    const double error = relative_error(many, one);
+    std::cout << streams << " streams: relative error vs 1 stream " << error << "\n";
+    EXPECT_LT(error, 1e-4) << streams << " streams";  // other padding per part: rounding only
+  }
+  model::RunnerOptions options;
+  options.path = demo_model();
+  options.device = "cuda:0";
+  options.streams = 2;
+  EXPECT_THAT(model::TorchScriptRunner(options).describe(), HasSubstr("2 streams"));
+}
+
 /// A model that needs `gib` GiB per token of its batch: [B, T, 2^28] float32 ones.
 std::string greedy_model() {
   static const std::string path = [] {
@@ -210,6 +235,62 @@ TEST(Gpu, ARealOutOfMemoryErrorHalvesTheBatchAndTheJobGoesOn) {
   }
   EXPECT_EQ(runner.run(pointers(std::vector<model::TokenIds>(2, model::TokenIds(4, 1)))).size(),
             2u);
+  runner.release_memory();  // for the tests after this one, and doctor's free memory
+}
+
+TEST(Gpu, AnOutOfMemoryErrorOnOneStreamHalvesTheBatchToo) {
+  SKIP_WITHOUT_GPU();
+  const device::CudaReport report = device::probe_cuda();
+  const double gib = static_cast<double>(report.gpus[0].memory_total) / (1ull << 30);
+  const auto tokens = static_cast<std::size_t>(gib / 4);  // a quarter of the GPU per item
+  model::RunnerOptions options;
+  options.path = greedy_model();
+  options.device = "cuda:0";
+  options.streams = 2;
+  model::TorchScriptRunner gpu(options);
+  model::OomBackoffRunner runner(gpu, 8);  // 4 items per stream at first: 8 in flight
+  std::vector<model::TokenIds> items(8, model::TokenIds(tokens, 1));
+  const auto outputs = runner.run(pointers(items));
+  ASSERT_EQ(outputs.size(), 8u);
+  for (const auto& output : outputs) EXPECT_EQ(output.values.front(), 268435456.0f);
+  std::cout << "with 2 streams: OOMs " << runner.oom_count() << ", batch limit now "
+            << runner.batch_limit() << "\n";
+  EXPECT_GE(runner.oom_count(), 1u);
+  EXPECT_LE(runner.batch_limit(), 4u);
+  runner.release_memory();
+}
+
+TEST(Gpu, DoctorSeesThisGpuAndFindsNothingWrong) {
+  SKIP_WITHOUT_GPU();
+  app::DoctorRow row;
+  row.host = "gpu-check";
+  row.mpi_library = "none (GPU check build)";
+  row.cuda = device::probe_cuda();
+  for (const std::string& name : app::doctor_variables()) {
+    if (const char* value = std::getenv(name.c_str())) row.environment[name] = value;
+  }
+  device::DeviceRequest request;
+  request.host = row.host;
+  const auto choice = device::choose_device(request, row.cuda);
+  row.device = choice.device;
+  row.device_reason = choice.reason;
+  device::CpuView cpus = device::current_cpu_view();
+  cpus.gpu = true;
+  device::ThreadRequest threads;
+  threads.node_ranks = {cpus};
+  row.threads = device::plan_threads(threads);
+  EXPECT_EQ(row.threads.intra_op, std::min<int>(device::kGpuRankThreads,
+                                                static_cast<int>(cpus.allowed_cpus.size())));
+  const std::string text = app::doctor_text({row});
+  std::cout << text;
+  EXPECT_THAT(text, HasSubstr(row.cuda.gpus[0].name));
+  EXPECT_THAT(text, HasSubstr("cuda:0"));
+  for (const app::Diagnosis& d : app::diagnose(row)) {
+    EXPECT_NE(d.level, "error") << d.text;
+  }
+  const auto json = app::doctor_json({row});
+  EXPECT_EQ(json["ranks"][0]["device"], "cuda:0");
+  EXPECT_TRUE(app::row_from_json(app::to_json(row)).cuda.built_with_cuda);
 }
 
 TEST(Gpu, ProbeBatchFindsTheLargestBatchThatFits) {

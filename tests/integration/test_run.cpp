@@ -138,11 +138,17 @@ TEST(Run, SetAndOutputOverrideTheJobFile) {
   const std::string out = ws.dir().file("elsewhere.h5");
   const auto run =
       run_job(2, ws.write_job("overrides"),
-              "--set model.batch_size=5 --set input.split=paragraph --output " + shell_quote(out));
+              "--set model.batch_size=5 --set input.split=paragraph --set gpu.streams=2 "
+              "--output " + shell_quote(out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_FALSE(std::filesystem::exists(ws.output("overrides")));
   const mi::ResultReader file(out);
-  for (const auto& row : file.ranks()) EXPECT_EQ(row.batch_size, 5);
+  for (const auto& row : file.ranks()) {
+    EXPECT_EQ(row.batch_size, 5);
+    EXPECT_EQ(row.streams, 1) << "CPU ranks ignore gpu.streams";
+  }
+  EXPECT_NE(run.output.find("gpu.streams=2 applies to GPU ranks"), std::string::npos)
+      << run.output;
   EXPECT_LT(file.items().size(), mi::ResultReader(result_of(1)).items().size());  // paragraphs
 }
 

@@ -17,6 +17,7 @@ Each file in OUTDIR is named after what is wrong with it:
   returns_list.pt   returns a list of tensors
   probe_fails.pt    raises for every input
   raises_on_7.pt    a valid model that raises "token 7 is not allowed" when an id is 7
+  oom_on_9.pt       raises_on_7.pt, and raises "CUDA out of memory" when an id is 9
   plain_tensor.pt   a valid model returning a float tensor [B, T, 3] without lengths
   varying_features.pt returns [B, 2, T]: its feature dims change with the batch's T
 """
@@ -89,6 +90,17 @@ class RaisesOn7(nn.Module):
         return ids.float().unsqueeze(-1) * 0.5, lengths
 
 
+class OomOn9(nn.Module):
+    def forward(self, ids: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor]:
+        if bool((ids == 7).any()):
+            raise ValueError("token 7 is not allowed")
+        if bool((ids == 9).any()):
+            # The traceback of the ValueError above quotes this text: it must still be a
+            # ValueError, not an out-of-memory error.
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB (token 9)")
+        return ids.float().unsqueeze(-1) * 0.5, lengths
+
+
 class PlainTensor(nn.Module):
     def forward(self, ids: Tensor, lengths: Tensor) -> Tensor:
         x = ids.float().unsqueeze(-1)
@@ -112,6 +124,7 @@ SCRIPTED = {
     "returns_list.pt": ReturnsList,
     "probe_fails.pt": ProbeFails,
     "raises_on_7.pt": RaisesOn7,
+    "oom_on_9.pt": OomOn9,
     "plain_tensor.pt": PlainTensor,
     "varying_features.pt": VaryingFeatures,
 }

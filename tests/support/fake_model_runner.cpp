@@ -58,4 +58,14 @@ std::vector<std::size_t> FakeModelRunner::batch_sizes() const {
   return batch_sizes_;
 }
 
+void FakeModelRunner::release_memory() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  releases_.push_back(batch_sizes_.size());
+}
+
+std::vector<std::size_t> FakeModelRunner::releases() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return releases_;
+}
+
 }  // namespace mpibatch::testing

@@ -31,12 +31,17 @@ class FakeModelRunner final : public model::ModelRunner {
 
   /// Expected output of one item (the same rule run() uses).
   model::ItemOutput expected(const model::TokenIds& ids) const;
+  void release_memory() override;
+
   /// Sizes of the batches run so far.
   std::vector<std::size_t> batch_sizes() const;
+  /// For each release_memory() call, the number of batches run before it.
+  std::vector<std::size_t> releases() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<std::size_t> batch_sizes_;
+  std::vector<std::size_t> releases_;
 };
 
 /// Byte ids as the `bytes` encoder makes them.

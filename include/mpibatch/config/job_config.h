@@ -72,7 +72,8 @@ struct GpuSection {
   std::string precision = "fp32";     ///< fp32 | fp16 | bf16 (autocast)
   bool tf32 = true;                   ///< TF32 tensor cores for fp32 matmuls and convolutions
   bool cudnn_benchmark = false;       ///< let cuDNN time its algorithms per input shape
-  bool release_memory = false;        ///< return cached GPU memory to the driver after each chunk
+  int streams = 1;                    ///< batches in flight at once, each on its own CUDA stream
+  bool release_memory = false;        ///< return cached GPU memory to the driver between chapters
 };
 
 struct OutputSection {

@@ -53,7 +53,8 @@ struct RankRecord {
   std::string device_reason;  ///< why this device (auto-detection, fallback)
   std::int32_t intra_threads = 1;
   std::int32_t interop_threads = 1;
-  std::int32_t batch_size = 1;
+  std::int32_t batch_size = 1;  ///< items per model call (after any OOM back-off)
+  std::int32_t streams = 1;     ///< model calls in flight at once (gpu.streams; 1 on CPU)
   std::uint64_t gpu_memory_total = 0;  ///< bytes; 0 on CPU
   std::uint64_t gpu_memory_peak = 0;   ///< bytes; 0 on CPU
   std::uint64_t items = 0;
@@ -69,7 +70,7 @@ struct RankRecord {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(rank, host, local_rank, local_size, device, device_name, device_reason, intra_threads,
-       interop_threads, batch_size, gpu_memory_total, gpu_memory_peak, items, items_failed, start,
+       interop_threads, batch_size, streams, gpu_memory_total, gpu_memory_peak, items, items_failed, start,
        end, wall_s, simulated_speed, phase_s);
   }
 };

@@ -3,7 +3,8 @@
 ///
 /// forward(ids, lengths) runs under c10::InferenceMode on the device from RunnerOptions: the
 /// model is loaded on the CPU, moved there once, inputs are built and moved there per batch,
-/// outputs come back to the CPU as float32. On a GPU, fp16/bf16 run under autocast. A GPU
+/// outputs come back to the CPU as float32. On a GPU, fp16/bf16 run under autocast, and with
+/// streams > 1 a batch runs as that many parts at once on separate CUDA streams. A GPU
 /// out-of-memory error leaves run() as c10::OutOfMemoryError (for OomBackoffRunner); every
 /// other failure is a ModelError. No torch type appears in this header.
 ///
@@ -27,6 +28,10 @@ struct RunnerOptions {
   std::string precision = "fp32";  ///< fp32 | fp16 | bf16, by autocast
   bool tf32 = true;                ///< TF32 for fp32 matmuls and convolutions (process-wide)
   bool cudnn_benchmark = false;    ///< cuDNN autotuning per shape (process-wide)
+  /// Forward calls in flight at once: run() cuts a batch into this many even parts, each on
+  /// its own CUDA stream and thread (NOTE [streams] in src/model/stream_lanes.h). On a CPU
+  /// device the parts run on plain threads (for tests; the pipeline passes 1 on CPU ranks).
+  std::size_t streams = 1;
 };
 
 class TorchScriptRunner final : public ModelRunner {

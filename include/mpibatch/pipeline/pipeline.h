@@ -68,6 +68,9 @@ struct PipelineOptions {
   std::string schedule = "dynamic";  ///< sched::make_policy
   std::vector<double> rank_weights;  ///< weighted: relative speed per rank; empty = measure
   int batch_size = 8;
+  /// This rank's runner splits a batch over this many CUDA streams (gpu.streams on a GPU
+  /// rank, else 1): its batches hold batch_size x streams items.
+  int streams = 1;
   double progress_interval_s = 10.0;  ///< rank 0 logs progress at most this often
   std::uint32_t attempt = 0;          ///< recorded in every item computed by this run
   /// A rank that sees the model fail on this many items in a row skips its remaining items
@@ -76,7 +79,8 @@ struct PipelineOptions {
   /// TESTING KNOB (runtime.simulate_speed): this rank's model calls are stretched by sleeping
   /// to 1/speed of their time, so a slower device is reproduced on one machine. 1 = real.
   double simulated_speed = 1.0;
-  /// Return cached GPU memory to the driver after each chunk (gpu.release_memory).
+  /// Return cached GPU memory to the driver before a batch that begins in another chapter than
+  /// the last batch began (gpu.release_memory).
   bool release_memory = false;
   /// For tests and benchmarks: on rank 0, makes the policy instead of `schedule`.
   std::function<std::unique_ptr<sched::Policy>()> make_policy;

@@ -84,6 +84,7 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  precision: fp32\n"
       "  tf32: true\n"
       "  cudnn_benchmark: false\n"
+      "  streams: 1\n"
       "  release_memory: false\n"
       "output:\n"
       "  path: " +

@@ -220,7 +220,7 @@ TEST(H5RoundTrip, DatasetListingHasShapesAndTypes) {
   EXPECT_EQ(listing, (std::vector<std::string>{
                          "/chapters compound[7] 3",
                          "/items compound[16] 6",
-                         "/ranks compound[27] 3",
+                         "/ranks compound[28] 3",
                          "/results/chapter_000000/offsets int64 4",
                          "/results/chapter_000000/values float32 6",
                          "/results/chapter_000001/offsets int64 1",

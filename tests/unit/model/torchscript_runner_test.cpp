@@ -1,5 +1,6 @@
 #include "mpibatch/model/torchscript_runner.h"
 
+#include <c10/util/Exception.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -209,6 +210,62 @@ TEST(TorchScriptRunnerRun, ModelErrorsBecomeOneLineModelErrors) {
   }
   // The runner stays usable.
   EXPECT_EQ(runner.run({&ok}).at(0).length, 2);
+}
+
+// gpu.streams on a CPU device: the parts run on plain threads, the same code as on CUDA
+// streams (NOTE [streams]).
+std::vector<TokenIds> mixed_items() {
+  return {{1, 2, 3}, {4}, {}, {5, 6, 8, 10, 11}, {12, 13}, {14}, {15, 16, 17, 18}};
+}
+
+TEST(TorchScriptRunnerStreams, SplitABatchIntoPartsAndKeepEveryOutputInOrder) {
+  TorchScriptRunner one(options_for(bad("raises_on_7.pt")));
+  auto options = options_for(bad("raises_on_7.pt"));
+  options.streams = 3;
+  TorchScriptRunner three(options);
+  EXPECT_EQ(three.describe(), "TorchScript raises_on_7.pt on cpu, 3 streams");
+  const auto items = mixed_items();
+  for (std::size_t n = 1; n <= items.size(); ++n) {  // fewer items than streams, too
+    std::vector<const TokenIds*> batch;
+    for (std::size_t i = 0; i < n; ++i) batch.push_back(&items[i]);
+    const auto expected = one.run(batch);
+    const auto got = three.run(batch);
+    ASSERT_EQ(got.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(got[i].length, expected[i].length) << "item " << i << " of " << n;
+      EXPECT_EQ(got[i].values, expected[i].values) << "item " << i << " of " << n;
+      EXPECT_EQ(got[i].length, static_cast<std::int64_t>(items[i].size()));
+    }
+  }
+}
+
+TEST(TorchScriptRunnerStreams, AFailingPartFailsTheBatchWithOneLineAndTheRunnerGoesOn) {
+  auto options = options_for(bad("raises_on_7.pt"));
+  options.streams = 2;
+  TorchScriptRunner runner(options);
+  const TokenIds ok{1, 2};
+  const TokenIds seven{3, 7, 9};
+  try {
+    runner.run({&ok, &ok, &seven});  // parts {ok, ok} and {seven}
+    FAIL() << "expected ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("on a batch of 3 items (longest 3 tokens) failed: "
+                                    "ValueError: token 7 is not allowed"));
+  }
+  EXPECT_EQ(runner.run({&ok, &ok}).at(1).length, 2);
+}
+
+TEST(TorchScriptRunnerStreams, AnOutOfMemoryErrorInAnyPartComesFirstForTheBackOff) {
+  auto options = options_for(bad("oom_on_9.pt"));
+  options.streams = 2;
+  TorchScriptRunner runner(options);
+  const TokenIds seven{7};
+  const TokenIds nine{9};
+  // Part 0 fails with a ValueError, part 1 runs out of memory: OomBackoffRunner must see the
+  // out-of-memory error, as the c10 type.
+  EXPECT_THROW(runner.run({&seven, &nine}), c10::OutOfMemoryError);
+  EXPECT_THROW(runner.run({&nine, &seven}), c10::OutOfMemoryError);
+  EXPECT_THROW(runner.run({&seven, &seven}), ModelError);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ mp::WorkPlan make_plan(int chapters, int per_chapter) {
 struct RunOutput {
   std::vector<mp::PipelineResult> results;            ///< by rank
   std::vector<std::vector<std::size_t>> batch_sizes;  ///< by rank: the model calls' batch sizes
+  std::vector<std::vector<std::size_t>> releases;     ///< by rank: FakeModelRunner::releases
   RecordingResultWriter writer;
 };
 
@@ -58,6 +59,7 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
             const mp::PipelineOptions& options = with_schedule("dynamic")) {
   out.results.resize(static_cast<std::size_t>(world.size()));
   out.batch_sizes.resize(static_cast<std::size_t>(world.size()));
+  out.releases.resize(static_cast<std::size_t>(world.size()));
   std::mutex mutex;
   world.run([&](Communicator& comm) {
     FakeModelRunner runner;
@@ -74,6 +76,7 @@ void run_on(FakeWorld& world, const mp::WorkPlan& plan, RunOutput& out,
     std::lock_guard<std::mutex> lock(mutex);
     out.results[static_cast<std::size_t>(comm.rank())] = std::move(result);
     out.batch_sizes[static_cast<std::size_t>(comm.rank())] = runner.batch_sizes();
+    out.releases[static_cast<std::size_t>(comm.rank())] = runner.releases();
   });
 }
 
@@ -153,6 +156,38 @@ TEST(Pipeline, StaticScheduleGivesContiguousBlocks) {
   for (std::size_t i = 1; i < items.size(); ++i) EXPECT_LE(items[i - 1].rank, items[i].rank);
   for (const auto& row : out.results[0].ranks) EXPECT_GT(row.items, 0u);
 }
+
+// gpu.streams: batches of batch_size x streams items (the runner splits them over its
+// streams); gpu.release_memory: cached memory released before a batch of another chapter.
+class PipelineStreams : public ::testing::TestWithParam<int> {};
+
+TEST_P(PipelineStreams, BatchesHoldBatchSizeTimesStreamsAndMemoryIsReleasedBetweenChapters) {
+  const int streams = GetParam();
+  const mp::WorkPlan plan = make_plan(5, 7);
+  FakeWorld world(1);
+  RunOutput out;
+  mp::PipelineOptions options = with_schedule("static");
+  options.streams = streams;
+  options.release_memory = true;
+  run_on(world, plan, out, {}, options);
+  const auto group = static_cast<std::size_t>(3 * streams);
+  std::vector<std::size_t> expected_sizes;
+  // Before a batch that begins in another chapter than the last one began: the number of
+  // batches run before each release.
+  std::vector<std::size_t> expected_releases;
+  for (std::size_t begin = 0; begin < plan.items.size(); begin += group) {
+    expected_sizes.push_back(std::min(group, plan.items.size() - begin));
+    if (begin > 0 && plan.items[begin].chapter != plan.items[begin - group].chapter) {
+      expected_releases.push_back(begin / group);
+    }
+  }
+  EXPECT_EQ(out.batch_sizes[0], expected_sizes);
+  EXPECT_EQ(out.releases[0], expected_releases);
+  EXPECT_GE(expected_releases.size(), 3u);
+  EXPECT_EQ(out.results[0].items.size(), plan.items.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(Streams, PipelineStreams, ::testing::Values(1, 2));
 
 TEST(Pipeline, AFailingItemIsRecordedAndItsBatchMatesSucceed) {
   mp::WorkPlan plan = make_plan(2, 6);
