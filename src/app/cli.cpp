@@ -9,6 +9,7 @@
 #include "doctor_command.h"
 #include "logging.h"
 #include "mpibatch/app/inspect.h"
+#include "mpibatch/device/allocator.h"
 #include "mpibatch/error.h"
 #include "mpibatch/model/demo_model.h"
 #include "mpibatch/version.h"
@@ -256,6 +257,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> all(argv + 1, argv + argc);
+  device::keep_freed_memory();  // NOTE [malloc]
   try {
     if (all.empty()) {
       std::cerr << kOverview;

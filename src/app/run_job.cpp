@@ -91,6 +91,7 @@ RunJob::~RunJob() = default;
 int RunJob::run() {
   load_config();
   set_up_rank();
+  if (config_.job.kind == "train") return train();
   prepare_work();
   load_model();
   return args_.dry_run ? dry_run() : execute();

@@ -38,6 +38,8 @@ class RunJob {
   void load_model();
   int dry_run();
   int execute();
+  /// job.kind train: the rest of the job (run_train.cpp).
+  int train();
   /// The pipeline options from the config, for this rank (attempt not set).
   pipeline::PipelineOptions pipeline_options() const;
   /// Rank 0: root attributes, tables, rename to the final name.

@@ -136,6 +136,33 @@ int FakeCommunicator::all_reduce_max(int value) {
   return result;
 }
 
+template <typename T>
+void FakeCommunicator::sum_in_rank_order(T* values, std::size_t count) {
+  Bytes mine(count * sizeof(T), '\0');
+  std::memcpy(mine.data(), values, mine.size());
+  collective("all_reduce_sum", {std::move(mine)}, [&](const Inputs& inputs) {
+    std::vector<T> sum(count, T{0});
+    for (const auto& input : inputs) {
+      if (input.front().size() != count * sizeof(T)) {
+        throw CommError("all_reduce_sum: the ranks passed different counts (on rank " +
+                        std::to_string(rank_) + ")");
+      }
+      std::vector<T> other(count);
+      std::memcpy(other.data(), input.front().data(), input.front().size());
+      for (std::size_t i = 0; i < count; ++i) sum[i] += other[i];
+    }
+    std::copy(sum.begin(), sum.end(), values);
+  });
+}
+
+void FakeCommunicator::all_reduce_sum(float* values, std::size_t count) {
+  sum_in_rank_order(values, count);
+}
+
+void FakeCommunicator::all_reduce_sum(double* values, std::size_t count) {
+  sum_in_rank_order(values, count);
+}
+
 void FakeCommunicator::send(int dest, int tag, Bytes data) {
   const std::string op =
       "send to rank " + std::to_string(dest) + " (tag " + std::to_string(tag) + ")";

@@ -97,6 +97,8 @@ class FakeCommunicator final : public Communicator {
   std::vector<Bytes> gather(const Bytes& data, int root) override;
   std::vector<Bytes> all_gather(const Bytes& data) override;
   int all_reduce_max(int value) override;
+  void all_reduce_sum(float* values, std::size_t count) override;
+  void all_reduce_sum(double* values, std::size_t count) override;
 
   void send(int dest, int tag, Bytes data) override;
   std::optional<Message> try_receive(int tag) override;
@@ -112,6 +114,9 @@ class FakeCommunicator final : public Communicator {
   /// extract(all inputs). Throws for injected failures and mismatched collectives.
   void collective(const std::string& op, std::vector<Bytes> input,
                   const std::function<void(const Inputs&)>& extract);
+  /// all_reduce_sum: element-wise, in rank order (deterministic).
+  template <typename T>
+  void sum_in_rank_order(T* values, std::size_t count);
   void check_root(int root, const std::string& op) const;
   void check_tag(int tag, const std::string& op) const;
   /// Index of the first message with `tag` in this rank's mailbox, or -1. Lock held.

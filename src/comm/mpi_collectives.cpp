@@ -9,6 +9,7 @@
 // move in rounds that fit MPI's int counts (NOTE [chunking] in mpi_communicator.h).
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "mpi_check.h"
@@ -219,6 +220,36 @@ std::vector<Bytes> MpiCommunicator::all_gather(const Bytes& data) {
     }
   }
   return parts;
+}
+
+namespace {
+
+/// In-place MPI_SUM over `count` values, in pieces of at most INT_MAX.
+template <typename T>
+void sum_in_pieces(T* values, std::size_t count, MPI_Datatype type, MPI_Comm comm, int rank,
+                   detail::WaitPolicy policy) {
+  constexpr std::size_t kPiece = static_cast<std::size_t>(std::numeric_limits<int>::max());
+  for (std::size_t begin = 0; begin < count; begin += kPiece) {
+    const int n = static_cast<int>(std::min(kPiece, count - begin));
+    MPI_Request request = MPI_REQUEST_NULL;
+    mpi_check(MPI_Iallreduce(MPI_IN_PLACE, values + begin, n, type, MPI_SUM, comm, &request),
+              "all_reduce_sum: MPI_Iallreduce", rank);
+    mpi_wait(request, "all_reduce_sum", rank, policy);
+  }
+}
+
+}  // namespace
+
+void MpiCommunicator::all_reduce_sum(float* values, std::size_t count) {
+  Impl& s = *impl_;
+  s.reap_sends();
+  sum_in_pieces(values, count, MPI_FLOAT, s.comm, s.rank, s.arrival_policy());
+}
+
+void MpiCommunicator::all_reduce_sum(double* values, std::size_t count) {
+  Impl& s = *impl_;
+  s.reap_sends();
+  sum_in_pieces(values, count, MPI_DOUBLE, s.comm, s.rank, s.arrival_policy());
 }
 
 int MpiCommunicator::all_reduce_max(int value) {

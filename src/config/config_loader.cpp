@@ -54,7 +54,8 @@ class Builder {
   void require_keys() {
     for (const auto& spec : detail::schema()) {
       const bool invalid = given(spec.key) && origin(spec.key).empty();  // already reported
-      if (!spec.required.empty() && spec.is_empty(config_) && !invalid) {
+      if (!spec.required.empty() && spec.required_kind == config_.job.kind &&
+          spec.is_empty(config_) && !invalid) {
         problems_.push_back(
             format_problem(spec.key, "required; " + spec.required, origin(spec.key)));
       }
@@ -94,6 +95,15 @@ void fill_defaults(Builder& builder, const std::string& job_file) {
     config.output.path =
         (fs::current_path() / (config.job.name + ".h5")).lexically_normal().string();
   }
+  if (config.job.kind == "train" && !config.output.path.empty()) {
+    const fs::path result(config.output.path);
+    if (config.train.checkpoint.empty()) {
+      config.train.checkpoint = fs::path(result).replace_extension(".ckpt").string();
+    }
+    if (config.train.export_model.empty()) {
+      config.train.export_model = fs::path(result).replace_extension(".pt").string();
+    }
+  }
 }
 
 /// "" when `path` has the wanted type, else the problem.
@@ -129,6 +139,15 @@ void check_paths(Builder& builder) {
   checks.push_back({"model.path", config.model.path, true});
   checks.push_back({"model.vocabulary", config.model.vocabulary, true});
   checks.push_back({"model.phoneme_map", config.model.phoneme_map, true});
+  if (config.job.kind == "train") {
+    checks.push_back({"train.data", config.train.data, true});
+    checks.push_back({"train.labels", config.train.labels, true});
+    checks.push_back({"train.eval_data", config.train.eval_data, true});
+    checks.push_back({"train.eval_labels", config.train.eval_labels, true});
+    if (!is_builtin_train_model(config.train.model)) {
+      checks.push_back({"train.model", config.train.model, true});
+    }
+  }
   for (const auto& check : checks) {
     const std::string origin = builder.origin(check.key);
     if (check.path.empty() || origin.empty()) continue;  // missing or invalid: reported already
@@ -138,9 +157,29 @@ void check_paths(Builder& builder) {
 }
 
 /// Keys that only make sense together: an encoder's file, audio output's sample rate, weights
-/// for the weighted schedule.
+/// for the weighted schedule, IDX labels.
 void check_combinations(Builder& builder) {
   const JobConfig& config = builder.config();
+  struct Split {
+    const char* data_key;
+    const std::string& data;
+    const char* labels_key;
+    const std::string& labels;
+  };
+  const Split splits[] = {{"train.data", config.train.data, "train.labels", config.train.labels},
+                          {"train.eval_data", config.train.eval_data, "train.eval_labels",
+                           config.train.eval_labels}};
+  for (const Split& split : splits) {
+    if (config.job.kind == "train" && !split.data.empty() && split.labels.empty() &&
+        !is_hdf5_dataset_path(split.data)) {
+      builder.problems().push_back(format_problem(
+          split.labels_key,
+          "required by the IDX file '" + split.data +
+              "': its labels file (e.g. train-labels-idx1-ubyte.gz); an HDF5 dataset (.h5, "
+              ".hdf5) holds its labels itself",
+          builder.origin(split.data_key)));
+    }
+  }
   auto require = [&](bool missing, const char* key, const std::string& why) {
     if (missing) {
       builder.problems().push_back(

@@ -17,13 +17,14 @@ bool is_empty_value(const T&) {
 /// A row of the schema: `key` is stored in config.*section.*field and read with `codec`.
 template <typename Section, typename T>
 KeySpec row(std::string key, Section JobConfig::*section, T Section::*field, Codec<T> codec,
-            std::string required = {}) {
+            std::string required = {}, std::string required_kind = "infer") {
   KeySpec spec;
   const auto dot = key.find('.');
   spec.section = key.substr(0, dot);
   spec.leaf = key.substr(dot + 1);
   spec.key = std::move(key);
   spec.required = std::move(required);
+  spec.required_kind = std::move(required_kind);
   spec.read = [section, field, read = std::move(codec.read)](
                   const YAML::Node& value, const Origin& origin, JobConfig& config) {
     return read(value, origin, config.*section.*field);
@@ -42,7 +43,7 @@ std::vector<KeySpec> make_schema() {
   using C = JobConfig;
   return {
       row("job.name", &C::job, &JobSection::name, job_name()),
-      row("job.kind", &C::job, &JobSection::kind, one_of({"infer"})),
+      row("job.kind", &C::job, &JobSection::kind, one_of({"infer", "train"})),
 
       row("input.path", &C::input, &InputSection::paths, path_list(),
           "the book: a folder, a text, Markdown, HTML or EPUB file, or a list of them"),
@@ -95,6 +96,31 @@ std::vector<KeySpec> make_schema() {
       row("output.audio_format", &C::output, &OutputSection::audio_format, one_of({"wav", "flac"})),
       row("output.audio_pause", &C::output, &OutputSection::audio_pause, non_negative_number()),
       row("output.audio_level", &C::output, &OutputSection::audio_level, one_of({"peak", "clip"})),
+
+      row("train.data", &C::train, &TrainSection::data, path(),
+          "the training set: an IDX images file or an HDF5 file", "train"),
+      row("train.labels", &C::train, &TrainSection::labels, path()),
+      row("train.eval_data", &C::train, &TrainSection::eval_data, path()),
+      row("train.eval_labels", &C::train, &TrainSection::eval_labels, path()),
+      row("train.x_name", &C::train, &TrainSection::x_name, text()),
+      row("train.y_name", &C::train, &TrainSection::y_name, text()),
+      row("train.model", &C::train, &TrainSection::model, text()),
+      row("train.optimizer", &C::train, &TrainSection::optimizer, one_of({"sgd", "adamw"})),
+      row("train.lr", &C::train, &TrainSection::lr, non_negative_number()),
+      row("train.momentum", &C::train, &TrainSection::momentum, non_negative_number()),
+      row("train.weight_decay", &C::train, &TrainSection::weight_decay, non_negative_number()),
+      row("train.lr_schedule", &C::train, &TrainSection::lr_schedule,
+          one_of({"constant", "cosine"})),
+      row("train.warmup_steps", &C::train, &TrainSection::warmup_steps, int_in_range(0, 100000000)),
+      row("train.epochs", &C::train, &TrainSection::epochs, int_in_range(1, 1000000)),
+      row("train.global_batch", &C::train, &TrainSection::global_batch, positive_int()),
+      row("train.seed", &C::train, &TrainSection::seed, int_in_range(0, 2147483647)),
+      row("train.eval_every", &C::train, &TrainSection::eval_every, int_in_range(0, 1000000)),
+      row("train.checkpoint_every", &C::train, &TrainSection::checkpoint_every,
+          int_in_range(0, 100000000)),
+      row("train.checkpoint", &C::train, &TrainSection::checkpoint, path()),
+      row("train.export_model", &C::train, &TrainSection::export_model, path()),
+      row("train.bucket_mb", &C::train, &TrainSection::bucket_mb, int_in_range(1, 4096)),
   };
 }
 

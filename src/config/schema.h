@@ -25,6 +25,8 @@ struct KeySpec {
   std::string leaf;     ///< "batch_size"
   /// For required keys, what to give ("the book folder or text file to process"); else "".
   std::string required;
+  /// The job.kind for which `required` holds.
+  std::string required_kind = "infer";
   /// True when this key's field in `config` is an empty string (never for other types).
   std::function<bool(const JobConfig& config)> is_empty;
   /// Reads `value` into this key's field of `config`; returns "" or the problem

@@ -355,6 +355,10 @@ Codec<std::vector<std::string>> path_list() {
     return {};
   };
   codec.write = [](YAML::Emitter& out, const std::vector<std::string>& value) {
+    if (value.empty()) {  // not set (a train job): "" reads back as no path, [] would not
+      write_plain<std::string>(out, "");
+      return;
+    }
     if (value.size() == 1) {
       out << value.front();
       return;

@@ -18,6 +18,7 @@ inline constexpr const char* kChaptersDataset = "chapters";
 inline constexpr const char* kResultsGroup = "results";
 inline constexpr const char* kValuesDataset = "values";
 inline constexpr const char* kOffsetsDataset = "offsets";
+inline constexpr const char* kTrainGroup = "train";  ///< job.kind train: steps, epochs, rank_epochs
 
 /// "chapter_000002": zero-padded so that name order is reading order.
 inline std::string chapter_group_name(std::uint32_t index) {

@@ -6,6 +6,7 @@
 #include "h5_error.h"
 #include "h5_layout.h"
 #include "h5_records.h"
+#include "h5_train.h"
 #include "h5_run_info.h"
 #include "h5_types.h"
 #include "mpibatch/error.h"
@@ -117,6 +118,10 @@ std::vector<ChapterRecord> ResultReader::chapters() const {
 
 std::vector<RankRecord> ResultReader::ranks() const {
   return impl_->guarded("/ranks", [&] { return h5::read_ranks(impl_->file.id()); });
+}
+
+TrainRecords ResultReader::training() const {
+  return impl_->guarded("/train", [&] { return h5::read_train(impl_->file.id()); });
 }
 
 std::vector<ItemRecord> ResultReader::items() const {

@@ -15,6 +15,7 @@
 #include "h5_error.h"
 #include "h5_layout.h"
 #include "h5_records.h"
+#include "h5_train.h"
 #include "h5_run_info.h"
 #include "mpibatch/error.h"
 
@@ -127,6 +128,16 @@ H5ResultWriter::H5ResultWriter(std::string final_path, H5WriterOptions options)
 }
 
 H5ResultWriter::~H5ResultWriter() { discard(); }
+
+void H5ResultWriter::write_training(const TrainRecords& records) {
+  impl_->check_open("write_training");
+  h5::silence_error_printing();
+  try {
+    h5::write_train(impl_->file.id(), records);
+  } catch (const IoError& e) {
+    throw IoError("writing '" + impl_->partial_path + "': " + e.what());
+  }
+}
 
 void H5ResultWriter::write_chapter(const ChapterRecord& chapter, const ChapterOutput& output) {
   impl_->check_open("write_chapter");

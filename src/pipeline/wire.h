@@ -1,20 +1,9 @@
 #pragma once
-/// \file Message tags and (de)serialization of pipeline messages with cereal.
-///
-/// NOTE [wire format]: cereal's binary archive, native byte order: every rank of a job runs
-/// the same mpibatch build on the same architecture, which a job with mixed endianness would
-/// break (not supported).
+/// \file Message tags and the pipeline's messages (packed as in comm/packing.h).
 
-#include <cereal/archives/binary.hpp>
-#include <cereal/types/array.hpp>
-#include <cereal/types/common.hpp>
-#include <cereal/types/string.hpp>
-#include <cereal/types/vector.hpp>
 #include <cstdint>
-#include <sstream>
 
-#include "mpibatch/comm/communicator.h"
-#include "mpibatch/error.h"
+#include "mpibatch/comm/packing.h"
 
 namespace mpibatch::pipeline::wire {
 
@@ -36,28 +25,7 @@ struct Control {
   }
 };
 
-template <class T>
-comm::Bytes pack(const T& value) {
-  std::ostringstream out(std::ios::binary);
-  {
-    cereal::BinaryOutputArchive archive(out);
-    archive(value);
-  }
-  return std::move(out).str();
-}
-
-template <class T>
-T unpack(const comm::Bytes& bytes, const char* what) {
-  T value;
-  try {
-    std::istringstream in(bytes, std::ios::binary);
-    cereal::BinaryInputArchive archive(in);
-    archive(value);
-  } catch (const cereal::Exception& e) {
-    throw CommError(std::string("corrupt ") + what + " message (" + std::to_string(bytes.size()) +
-                    " bytes): " + e.what());
-  }
-  return value;
-}
+using comm::pack;
+using comm::unpack;
 
 }  // namespace mpibatch::pipeline::wire

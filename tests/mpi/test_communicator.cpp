@@ -162,6 +162,22 @@ TEST(MpiCommunicator, AllGather) {
   EXPECT_EQ(comm.all_gather(Bytes()), std::vector<Bytes>(static_cast<std::size_t>(comm.size())));
 }
 
+TEST(MpiCommunicator, AllReduceSumOfFloatsAndDoublesInPlace) {
+  Communicator& comm = mpi_world();
+  const int n = comm.size();
+  std::vector<float> floats(100003);  // odd length, larger than one small message
+  for (std::size_t i = 0; i < floats.size(); ++i) floats[i] = static_cast<float>(comm.rank() + i % 7);
+  comm.all_reduce_sum(floats.data(), floats.size());
+  for (std::size_t i = 0; i < floats.size(); i += 997) {
+    EXPECT_EQ(floats[i], static_cast<float>(n * (n - 1) / 2 + n * static_cast<int>(i % 7)));
+  }
+  std::vector<double> doubles = {0.5 * comm.rank(), 1.0};
+  comm.all_reduce_sum(doubles.data(), doubles.size());
+  EXPECT_DOUBLE_EQ(doubles[0], 0.25 * n * (n - 1));
+  EXPECT_DOUBLE_EQ(doubles[1], n);
+  comm.all_reduce_sum(doubles.data(), 0);  // nothing to do, on every rank
+}
+
 TEST(MpiCommunicator, AllReduceMax) {
   Communicator& comm = mpi_world();
   EXPECT_EQ(comm.all_reduce_max(comm.rank()), comm.size() - 1);

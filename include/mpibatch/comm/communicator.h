@@ -6,7 +6,7 @@
 /// switches for tests). Payloads are opaque byte strings; pipeline/ serializes with cereal.
 ///
 /// Contract:
-/// - Collectives (barrier, broadcast, scatter, gather, all_gather, all_reduce_max) must be
+/// - Collectives (barrier, broadcast, scatter, gather, all_gather, all_reduce_*) must be
 ///   called by every rank in the same order. They wait without spinning a core at 100%.
 /// - Point-to-point: send() queues and returns; messages from one sender to one receiver with
 ///   the same tag arrive in order. wait_sends() blocks until every queued send completed.
@@ -62,6 +62,10 @@ class Communicator {
   virtual std::vector<Bytes> all_gather(const Bytes& data) = 0;
   /// Maximum of `value` over all ranks.
   virtual int all_reduce_max(int value) = 0;
+  /// Element-wise sum over all ranks of `count` values, in place (every rank passes the same
+  /// count): gradient buckets and training statistics. Any count, also beyond INT_MAX.
+  virtual void all_reduce_sum(float* values, std::size_t count) = 0;
+  virtual void all_reduce_sum(double* values, std::size_t count) = 0;
 
   // --- point to point ---
   /// Queues `data` for `dest` (any rank, including this one); returns at once. The data is

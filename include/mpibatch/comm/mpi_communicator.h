@@ -86,6 +86,8 @@ class MpiCommunicator final : public Communicator {
   std::vector<Bytes> gather(const Bytes& data, int root) override;
   std::vector<Bytes> all_gather(const Bytes& data) override;
   int all_reduce_max(int value) override;
+  void all_reduce_sum(float* values, std::size_t count) override;
+  void all_reduce_sum(double* values, std::size_t count) override;
 
   void send(int dest, int tag, Bytes data) override;
   /// May wait (without spinning) for the remaining pieces of a chunked message it started.

@@ -6,6 +6,7 @@
 /// overrides. Paths are absolute once loaded (relative paths in a file are resolved against
 /// that file's directory, those from --set against the working directory).
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct ChapterRange {
 
 struct JobSection {
   std::string name;            ///< default: the job file's stem
-  std::string kind = "infer";  ///< only "infer" so far
+  std::string kind = "infer";  ///< infer (books through a model) | train (docs/training.md)
 };
 
 struct InputSection {
@@ -86,6 +87,44 @@ struct OutputSection {
   std::string audio_level = "peak";  ///< peak (normalize each chapter) | clip
 };
 
+/// job.kind train only: data-parallel training (docs/training.md).
+struct TrainSection {
+  std::string data;         ///< training set: an IDX images file, or an HDF5 file (.h5, .hdf5)
+  std::string labels;       ///< IDX labels file (IDX only)
+  std::string eval_data;    ///< evaluation set, same format; "" = none
+  std::string eval_labels;  ///< IDX labels of the evaluation set
+  std::string x_name = "/x";  ///< HDF5: the samples dataset
+  std::string y_name = "/y";  ///< HDF5: the labels dataset
+  std::string model = "mlp";  ///< mlp | cnn | a TorchScript file with trainable parameters
+  std::string optimizer = "sgd";  ///< sgd (with momentum) | adamw
+  double lr = 0.05;
+  double momentum = 0.9;  ///< sgd only
+  double weight_decay = 0.0;
+  std::string lr_schedule = "cosine";  ///< constant | cosine (after warm-up)
+  int warmup_steps = 0;                ///< linear warm-up from 0 over this many steps
+  int epochs = 5;
+  int global_batch = 128;  ///< samples per step over all ranks
+  int seed = 1;            ///< initial weights and the per-epoch shuffle
+  int eval_every = 1;      ///< epochs between evaluations; 0 = after the last only
+  int checkpoint_every = 0;  ///< steps between checkpoints; 0 = at the end only
+  std::string checkpoint;    ///< default: the result file with .ckpt for .h5
+  std::string export_model;  ///< TorchScript of the trained model; default: result file .pt
+  int bucket_mb = 25;        ///< gradient all-reduce bucket size (MiB)
+};
+
+/// True for train.model values naming a built-in model rather than a TorchScript file.
+inline bool is_builtin_train_model(const std::string& model) {
+  return model == "mlp" || model == "cnn";
+}
+
+/// True for a dataset file read as HDF5 (.h5, .hdf5, any case); others are read as IDX.
+inline bool is_hdf5_dataset_path(const std::string& path) {
+  std::string ext = path.substr(path.find_last_of('.') == std::string::npos ? path.size()
+                                                                            : path.find_last_of('.'));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".h5" || ext == ".hdf5";
+}
+
 struct JobConfig {
   JobSection job;
   InputSection input;
@@ -93,6 +132,7 @@ struct JobConfig {
   RuntimeSection runtime;
   GpuSection gpu;
   OutputSection output;
+  TrainSection train;
   /// Every accepted key with its final value, as YAML; stored in the result file and sent to
   /// the other ranks, which rebuild an identical JobConfig with parse_effective_config().
   std::string effective_yaml;

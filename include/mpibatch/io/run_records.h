@@ -94,11 +94,73 @@ struct ChapterOutput {
 };
 
 /// Root attributes.
+/// job.kind train (docs/training.md, docs/hdf5-schema.md#train): one row of /train/steps.
+struct StepRecord {
+  std::uint64_t step = 0;     ///< 0-based over the whole run
+  std::uint32_t epoch = 0;    ///< 0-based
+  std::uint32_t samples = 0;  ///< in this step's global batch
+  double lr = 0.0;            ///< learning rate used
+  double loss = 0.0;          ///< mean cross-entropy over the global batch, before the update
+  double seconds = 0.0;       ///< rank 0's wall time of the step
+  std::uint32_t attempt = 0;  ///< the --resume run that computed it
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(step, epoch, samples, lr, loss, seconds, attempt);
+  }
+};
+
+/// One row of /train/epochs; the evaluation fields are NaN when the epoch was not evaluated.
+struct EpochRecord {
+  std::uint32_t epoch = 0;
+  double train_loss = 0.0;     ///< mean over the epoch's samples
+  double eval_loss = 0.0;      ///< mean cross-entropy over the evaluation set
+  double eval_accuracy = 0.0;  ///< fraction of the evaluation set classified right
+  std::uint64_t eval_samples = 0;
+  double seconds = 0.0;  ///< rank 0's wall time of the epoch, evaluation included
+  std::uint32_t attempt = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(epoch, train_loss, eval_loss, eval_accuracy, eval_samples, seconds, attempt);
+  }
+};
+
+/// One row of /train/rank_epochs: where one rank's time went in one epoch.
+struct RankEpochRecord {
+  std::int32_t rank = 0;
+  std::uint32_t epoch = 0;
+  std::uint64_t samples = 0;  ///< trained on by this rank in this epoch
+  double data_s = 0.0;        ///< assembling batches from the dataset
+  double compute_s = 0.0;     ///< forward, backward, optimizer step
+  double allreduce_s = 0.0;   ///< gradient and loss all-reduce (waiting for slower ranks too)
+  double checkpoint_s = 0.0;  ///< writing checkpoints (rank 0)
+  double eval_s = 0.0;        ///< evaluation
+  std::uint32_t attempt = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(rank, epoch, samples, data_s, compute_s, allreduce_s, checkpoint_s, eval_s, attempt);
+  }
+};
+
+/// Everything a train job records besides /ranks.
+struct TrainRecords {
+  std::vector<StepRecord> steps;
+  std::vector<EpochRecord> epochs;
+  std::vector<RankEpochRecord> rank_epochs;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(steps, epochs, rank_epochs);
+  }
+};
+
 struct RunInfo {
   std::string tool_version;
   std::string git_revision;
   std::string job_name;
-  std::string job_kind = "infer";
+  std::string job_kind = "infer";  ///< infer | train
   std::string config_yaml;  ///< the merged, effective job configuration
   std::string job_hash;     ///< hash of inputs, model and result-relevant config
   std::int32_t world_size = 1;

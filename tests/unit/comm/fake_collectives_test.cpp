@@ -127,6 +127,19 @@ TEST_P(FakeCollectives, AllReduceMax) {
   });
 }
 
+TEST_P(FakeCollectives, AllReduceSumInPlace) {
+  FakeWorld world(ranks());
+  world.run([&](Communicator& comm) {
+    const int n = comm.size();
+    std::vector<float> floats = {1.0f * comm.rank(), 2.0f};
+    comm.all_reduce_sum(floats.data(), floats.size());
+    EXPECT_EQ(floats, (std::vector<float>{n * (n - 1) / 2.0f, 2.0f * n}));
+    double one = 0.5;
+    comm.all_reduce_sum(&one, 1);
+    EXPECT_DOUBLE_EQ(one, 0.5 * n);
+  });
+}
+
 TEST_P(FakeCollectives, BadRootThrowsOnEveryRankWithoutBreakingLockStep) {
   FakeWorld world(ranks());
   world.run([&](Communicator& comm) {

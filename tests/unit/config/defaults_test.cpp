@@ -95,7 +95,29 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  audio: \"\"\n"
       "  audio_format: wav\n"
       "  audio_pause: 0.4\n"
-      "  audio_level: peak\n";
+      "  audio_level: peak\n"
+      "train:\n"
+      "  data: \"\"\n"
+      "  labels: \"\"\n"
+      "  eval_data: \"\"\n"
+      "  eval_labels: \"\"\n"
+      "  x_name: /x\n"
+      "  y_name: /y\n"
+      "  model: mlp\n"
+      "  optimizer: sgd\n"
+      "  lr: 0.05\n"
+      "  momentum: 0.9\n"
+      "  weight_decay: 0\n"
+      "  lr_schedule: cosine\n"
+      "  warmup_steps: 0\n"
+      "  epochs: 5\n"
+      "  global_batch: 128\n"
+      "  seed: 1\n"
+      "  eval_every: 1\n"
+      "  checkpoint_every: 0\n"
+      "  checkpoint: \"\"\n"
+      "  export_model: \"\"\n"
+      "  bucket_mb: 25\n";
   EXPECT_EQ(config.effective_yaml, expected);
 }
 
@@ -108,9 +130,9 @@ TEST(AcceptedKeys, AreUniqueAndGroupedBySectionInDocumentationOrder) {
     const std::string section = key.substr(0, key.find('.'));
     if (sections.empty() || sections.back() != section) sections.push_back(section);
   }
-  EXPECT_THAT(sections, ElementsAre("job", "input", "model", "runtime", "gpu", "output"));
+  EXPECT_THAT(sections, ElementsAre("job", "input", "model", "runtime", "gpu", "output", "train"));
   EXPECT_EQ(keys.front(), "job.name");
-  EXPECT_EQ(keys.back(), "output.audio_level");
+  EXPECT_EQ(keys.back(), "train.bucket_mb");
 }
 
 TEST_F(ConfigTest, EveryAcceptedKeyAppearsInTheEffectiveYamlInOrder) {

@@ -27,7 +27,7 @@ TEST_F(ConfigTest, EveryBadValueIsReportedAtOnceWithKeyAndLine) {
   LoadOptions options =
       job("job:\n"                          // 1
           "  name: my job\n"                // 2
-          "  kind: train\n"                 // 3
+          "  kind: serve\n"                 // 3
           "input:\n"                        // 4
           "  path: book\n"                  // 5
           "  extensions: [txt, .md, {}]\n"  // 6
@@ -57,7 +57,7 @@ TEST_F(ConfigTest, EveryBadValueIsReportedAtOnceWithKeyAndLine) {
       ElementsAre(
           "job.name: must be a non-empty string of letters, digits, '.', '_' and '-'; got 'my "
           "job' (jobs/x.yaml:2)",
-          "job.kind: must be one of infer; got 'train' (jobs/x.yaml:3)",
+          "job.kind: must be one of infer, train; got 'serve' (jobs/x.yaml:3)",
           "input.extensions: entry 1 must start with '.', got 'txt' (did you mean '.txt'?); "
           "entry 3 must be an extension like .txt, got a map (jobs/x.yaml:6)",
           "input.chapter_heading: invalid regular expression '([': " + regex_error_of("([") +

@@ -54,7 +54,7 @@ TEST_F(ConfigTest, UnknownTopLevelSections) {
                           "path: unknown section; did you mean one of 'input.path', 'model.path', "
                           "'output.path'? (keys go inside their section) (job.yaml:9)",
                           "hyperparameters: unknown section; the sections are job, input, model, "
-                          "runtime, gpu, output (job.yaml:10)"));
+                          "runtime, gpu, output, train (job.yaml:10)"));
 }
 
 TEST_F(ConfigTest, SectionGivenAsAScalarOrAList) {
@@ -98,7 +98,7 @@ TEST_F(ConfigTest, DuplicateKeysAndSectionsAreErrors) {
 TEST_F(ConfigTest, JobFileMustBeAMap) {
   EXPECT_THAT(load_problems(job("- input\n- model\n", "jobs/x.yaml")),
               ElementsAre("jobs/x.yaml:1: must be a map of sections (job, input, model, "
-                          "runtime, gpu, output), got a list",
+                          "runtime, gpu, output, train), got a list",
                           "input.path: required; the book: a folder, a text, Markdown, HTML or "
                           "EPUB file, or a list of them",
                           "model.path: required; the TorchScript model file (.pt) to run"));

@@ -1,0 +1,49 @@
+#pragma once
+/// \file Trainer: a train job on one rank (docs/training.md).
+///
+/// Every rank reads the datasets and builds the same model; rank 0's parameters are then
+/// broadcast. Each step, every rank runs forward and backward on its part of the global batch
+/// (NOTE [shards]), the gradients are summed over the ranks in buckets (NOTE [gradient
+/// buckets]) and every rank applies the same optimizer step, so all ranks hold the same model
+/// at every step. Floating-point buffers are averaged over the ranks after each epoch.
+/// Rank 0 writes checkpoints every train.checkpoint_every steps and at the end, and exports
+/// the trained model as TorchScript (train.export_model).
+/// \code
+///   Trainer trainer(comm, config, timer, resume);  // no collective: wrap in run_on_all
+///   io::TrainRecords records = trainer.run();      // collective
+/// \endcode
+
+#include <cstdint>
+#include <memory>
+
+#include "mpibatch/comm/communicator.h"
+#include "mpibatch/config/job_config.h"
+#include "mpibatch/io/run_records.h"
+#include "mpibatch/timing/phase_timer.h"
+
+namespace mpibatch::train {
+
+class Trainer {
+ public:
+  /// Reads train.data (and eval_data), builds the model and the optimizer and, with
+  /// `resume`, loads train.checkpoint. Throws InputError / ModelError (one line) for bad
+  /// data, a model that does not fit it, or an unusable checkpoint.
+  Trainer(comm::Communicator& comm, const config::JobConfig& config, timing::PhaseTimer& timer,
+          bool resume);
+  ~Trainer();
+
+  /// Trains to the last step of train.epochs. Returns the records of every step and epoch
+  /// (from earlier attempts too); rank_epochs complete on rank 0 only.
+  io::TrainRecords run();
+
+  std::uint64_t samples_trained() const;  ///< by this rank, in this attempt
+  std::uint32_t attempt() const;          ///< 0, or 1 + the resumed checkpoint's
+  /// Accuracy on the evaluation set at the last evaluation (NaN without one).
+  double final_accuracy() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mpibatch::train

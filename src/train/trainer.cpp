@@ -1,0 +1,316 @@
+#include "mpibatch/train/trainer.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+
+#include "checkpoint.h"
+#include "grad_buckets.h"
+#include "mpibatch/comm/packing.h"
+#include "mpibatch/error.h"
+#include "mpibatch/io/dataset.h"
+#include "mpibatch/train/lr_schedule.h"
+#include "mpibatch/train/shards.h"
+#include "train_model.h"
+
+namespace mpibatch::train {
+
+using timing::Phase;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t kEvalChunk = 256;  ///< samples per evaluation forward
+
+io::Dataset read_split(const config::TrainSection& train, const std::string& data,
+                       const std::string& labels) {
+  return config::is_hdf5_dataset_path(data)
+             ? io::read_hdf5_dataset(data, train.x_name, train.y_name)
+             : io::read_idx(data, labels);
+}
+
+/// Samples `order[begin, end)` of `data` as a batch: x [m, shape...], y [m].
+std::pair<at::Tensor, at::Tensor> batch_of(const io::Dataset& data,
+                                           const std::vector<std::uint32_t>& order,
+                                           std::size_t begin, std::size_t end) {
+  const auto m = static_cast<std::int64_t>(end - begin);
+  std::vector<std::int64_t> shape = {m};
+  shape.insert(shape.end(), data.sample_shape.begin(), data.sample_shape.end());
+  at::Tensor x = torch::empty(shape, torch::kFloat);
+  at::Tensor y = torch::empty({m}, torch::kLong);
+  const auto numel = static_cast<std::size_t>(data.sample_numel());
+  float* xs = x.data_ptr<float>();
+  std::int64_t* ys = y.data_ptr<std::int64_t>();
+  for (std::size_t k = begin; k < end; ++k) {
+    const std::size_t sample = order.empty() ? k : order[k];
+    std::memcpy(xs + (k - begin) * numel, data.x.data() + sample * numel, numel * sizeof(float));
+    ys[k - begin] = data.y[sample];
+  }
+  return {x, y};
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const config::TrainSection& train,
+                                                        const std::vector<at::Tensor>& params) {
+  if (train.optimizer == "adamw") {
+    return std::make_unique<torch::optim::AdamW>(
+        params, torch::optim::AdamWOptions(train.lr).weight_decay(train.weight_decay));
+  }
+  return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(train.lr)
+                                                         .momentum(train.momentum)
+                                                         .weight_decay(train.weight_decay));
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  comm::Communicator& comm;
+  const config::JobConfig& config;
+  const config::TrainSection& train;
+  timing::PhaseTimer& timer;
+  io::Dataset data;
+  io::Dataset eval;
+  torch::jit::Module module;
+  std::vector<at::Tensor> params;
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  std::string identity;
+  TrainState state;
+  std::uint64_t samples = 0;
+  double accuracy = kNaN;
+
+  Impl(comm::Communicator& c, const config::JobConfig& cfg, timing::PhaseTimer& t)
+      : comm(c), config(cfg), train(cfg.train), timer(t) {}
+
+  std::size_t global_batch() const { return static_cast<std::size_t>(train.global_batch); }
+  std::uint64_t steps_per_epoch() const { return train::steps_per_epoch(data.size(), global_batch()); }
+  std::uint64_t total_steps() const { return steps_per_epoch() * static_cast<std::uint64_t>(train.epochs); }
+
+  void broadcast_parameters() {
+    std::vector<float> values = flatten_values(params);
+    comm::Bytes bytes(values.size() * sizeof(float), '\0');
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+    comm.broadcast(bytes, 0);
+    std::memcpy(values.data(), bytes.data(), bytes.size());
+    unflatten_values(values, params);
+  }
+
+  /// Floating-point buffers (e.g. batch-norm statistics) averaged over the ranks.
+  void average_buffers() {
+    std::vector<at::Tensor> buffers;
+    for (const at::Tensor& b : module.buffers()) {
+      if (b.is_floating_point()) buffers.push_back(b);
+    }
+    if (buffers.empty()) return;
+    std::vector<float> values = flatten_values(buffers);
+    comm.all_reduce_sum(values.data(), values.size());
+    for (float& v : values) v /= static_cast<float>(comm.size());
+    unflatten_values(values, buffers);
+  }
+
+  /// Mean loss and accuracy over the evaluation set, each rank taking an even part.
+  std::pair<double, double> evaluate() {
+    const Range mine = rank_part(eval.size(), comm.size(), comm.rank());
+    double sums[3] = {0.0, 0.0, static_cast<double>(mine.size())};  // loss, correct, samples
+    module.eval();
+    {
+      torch::NoGradGuard no_grad;
+      for (std::size_t begin = mine.begin; begin < mine.end; begin += kEvalChunk) {
+        const auto [x, y] = batch_of(eval, {}, begin, std::min(mine.end, begin + kEvalChunk));
+        const at::Tensor logits = module.forward({x}).toTensor();
+        sums[0] += torch::nn::functional::cross_entropy(
+                       logits, y,
+                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .item<double>();
+        sums[1] += logits.argmax(1).eq(y).sum().item<double>();
+      }
+    }
+    module.train();
+    comm.all_reduce_sum(sums, 3);
+    return {sums[0] / sums[2], sums[1] / sums[2]};
+  }
+
+  void checkpoint() {
+    if (comm.rank() == 0) {
+      save_checkpoint(train.checkpoint, module, *optimizer, state, config.effective_yaml, identity);
+    }
+  }
+};
+
+Trainer::Trainer(comm::Communicator& comm, const config::JobConfig& config,
+                 timing::PhaseTimer& timer, bool resume)
+    : impl_(std::make_unique<Impl>(comm, config, timer)) {
+  Impl& s = *impl_;
+  timer.enter(Phase::kRead);
+  s.data = read_split(s.train, s.train.data, s.train.labels);
+  if (s.data.size() == 0) {
+    throw InputError("train.data: '" + s.train.data + "' has no samples; give a training set");
+  }
+  if (!s.train.eval_data.empty()) s.eval = read_split(s.train, s.train.eval_data, s.train.eval_labels);
+  if (s.eval.size() > 0 && s.eval.sample_shape != s.data.sample_shape) {
+    throw InputError("train.eval_data: '" + s.train.eval_data +
+                     "' has samples of another shape than train.data; use the same dataset's "
+                     "test split");
+  }
+  timer.enter(Phase::kModelLoad);
+  const std::int64_t classes = std::max(s.data.classes(), s.eval.classes());
+  s.module = make_train_model(s.train.model, s.data.sample_shape, classes,
+                              static_cast<std::uint64_t>(s.train.seed));
+  for (const at::Tensor& p : s.module.parameters()) {
+    if (p.requires_grad()) s.params.push_back(p);
+  }
+  s.optimizer = make_optimizer(s.train, s.params);
+  s.identity = job_identity(s.train.model, s.train.data, s.train.global_batch, s.train.seed,
+                            s.train.optimizer);
+  torch::manual_seed(static_cast<std::uint64_t>(s.train.seed));
+  if (resume) {
+    s.state = load_checkpoint(s.train.checkpoint, s.module, *s.optimizer, s.identity);
+    s.state.attempt += 1;
+  }
+}
+
+Trainer::~Trainer() = default;
+
+io::TrainRecords Trainer::run() {
+  Impl& s = *impl_;
+  comm::Communicator& comm = s.comm;
+  timing::PhaseTimer& timer = s.timer;
+  const timing::Clock& clock = timer.clock();
+  timer.enter(Phase::kComm);
+  s.broadcast_parameters();
+  GradBuckets buckets(s.params, static_cast<std::size_t>(s.train.bucket_mb) << 20);
+  const std::uint64_t per_epoch = s.steps_per_epoch();
+  const std::uint64_t total = s.total_steps();
+  const auto checkpoint_every = static_cast<std::uint64_t>(s.train.checkpoint_every);
+  if (comm.rank() == 0) {
+    spdlog::info("training {} on {} samples{}: {} epochs of {} steps, global batch {} over {} "
+                 "ranks, {} gradient bucket(s){}",
+                 s.train.model, s.data.size(),
+                 s.eval.size() ? " (" + std::to_string(s.eval.size()) + " to evaluate)" : "",
+                 s.train.epochs, per_epoch, s.train.global_batch, comm.size(), buckets.buckets(),
+                 s.state.step ? ", resuming at step " + std::to_string(s.state.step) : "");
+  }
+  io::TrainRecords& records = s.state.records;
+  std::vector<io::RankEpochRecord> mine;
+
+  while (s.state.step < total) {
+    const auto epoch = static_cast<std::uint32_t>(s.state.step / per_epoch);
+    const auto order = epoch_order(s.data.size(), static_cast<std::uint64_t>(s.train.seed), epoch);
+    const auto before = timer.totals().seconds;
+    const double epoch_start = clock.now();
+    io::RankEpochRecord row;
+    row.rank = comm.rank();
+    row.epoch = epoch;
+    row.attempt = s.state.attempt;
+    double loss_sum = 0.0;  // over the epoch's global batches, on every rank
+    std::uint64_t epoch_samples = 0;
+    for (std::uint64_t in_epoch = s.state.step % per_epoch; in_epoch < per_epoch; ++in_epoch) {
+      const double step_start = clock.now();
+      const Range batch = step_range(s.data.size(), s.global_batch(), in_epoch);
+      const Range part = rank_part(batch.size(), comm.size(), comm.rank());
+      const double lr = learning_rate(s.train.lr_schedule, s.train.lr,
+                                      static_cast<std::uint64_t>(s.train.warmup_steps), total,
+                                      s.state.step);
+      for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
+
+      timer.enter(Phase::kEncode);
+      double local[1] = {0.0};
+      s.optimizer->zero_grad();
+      if (part.size() > 0) {
+        const auto [x, y] = batch_of(s.data, order, batch.begin + part.begin, batch.begin + part.end);
+        timer.enter(Phase::kCompute);
+        const at::Tensor logits = s.module.forward({x}).toTensor();
+        // Summed over this rank's samples, divided by the GLOBAL batch: the sum over ranks is
+        // the global mean (NOTE [gradient buckets]).
+        const at::Tensor loss =
+            torch::nn::functional::cross_entropy(
+                logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+            static_cast<double>(batch.size());
+        loss.backward();
+        local[0] = loss.item<double>();
+      }
+      timer.enter(Phase::kComm);
+      buckets.all_reduce(comm);
+      comm.all_reduce_sum(local, 1);
+      timer.enter(Phase::kCompute);
+      s.optimizer->step();
+      s.samples += part.size();
+      row.samples += part.size();
+      loss_sum += local[0] * static_cast<double>(batch.size());
+      epoch_samples += batch.size();
+      records.steps.push_back({s.state.step, epoch, static_cast<std::uint32_t>(batch.size()), lr,
+                               local[0], clock.now() - step_start, s.state.attempt});
+      ++s.state.step;
+      if (checkpoint_every > 0 && s.state.step % checkpoint_every == 0 && s.state.step < total) {
+        timer.enter(Phase::kWrite);
+        s.checkpoint();
+      }
+    }
+    timer.enter(Phase::kComm);
+    s.average_buffers();
+    io::EpochRecord summary{epoch, loss_sum / static_cast<double>(epoch_samples), kNaN, kNaN, 0, 0.0,
+                            s.state.attempt};
+    const bool last = s.state.step >= total;
+    const bool due = s.train.eval_every > 0 && (epoch + 1) % static_cast<std::uint32_t>(s.train.eval_every) == 0;
+    if (s.eval.size() > 0 && (last || due)) {
+      timer.enter(Phase::kCompute);
+      const double eval_start = clock.now();
+      const auto [loss, accuracy] = s.evaluate();
+      row.eval_s = clock.now() - eval_start;
+      summary.eval_loss = loss;
+      summary.eval_accuracy = accuracy;
+      summary.eval_samples = s.eval.size();
+      s.accuracy = accuracy;
+    }
+    summary.seconds = clock.now() - epoch_start;
+    records.epochs.push_back(summary);
+    if (comm.rank() == 0) {
+      spdlog::info("epoch {}/{}: train loss {:.4f}{} ({:.1f} s)", epoch + 1, s.train.epochs,
+                   summary.train_loss,
+                   std::isnan(summary.eval_accuracy)
+                       ? std::string()
+                       : fmt::format(", eval loss {:.4f}, accuracy {:.2f}%", summary.eval_loss,
+                                     100.0 * summary.eval_accuracy),
+                   summary.seconds);
+    }
+    const auto after = timer.totals().seconds;
+    auto spent = [&](Phase p) {
+      const auto i = static_cast<std::size_t>(p);
+      return after[i] - before[i];
+    };
+    row.data_s = spent(Phase::kEncode);
+    row.compute_s = spent(Phase::kCompute) - row.eval_s;
+    row.allreduce_s = spent(Phase::kComm);
+    row.checkpoint_s = spent(Phase::kWrite);
+    mine.push_back(row);
+  }
+  timer.enter(Phase::kWrite);
+  s.checkpoint();
+  if (comm.rank() == 0) {
+    const std::string temporary = s.train.export_model + ".partial";
+    s.module.eval();
+    s.module.save(temporary);
+    std::filesystem::rename(temporary, s.train.export_model);
+    spdlog::info("trained model exported as TorchScript: {} (forward(x) -> logits)",
+                 s.train.export_model);
+  }
+
+  // Every rank's per-epoch rows to rank 0, after the earlier attempts' rows.
+  timer.enter(Phase::kComm);
+  for (const comm::Bytes& part : comm.gather(comm::pack(mine), 0)) {
+    const auto rows = comm::unpack<std::vector<io::RankEpochRecord>>(part, "epoch rows");
+    records.rank_epochs.insert(records.rank_epochs.end(), rows.begin(), rows.end());
+  }
+  return records;
+}
+
+std::uint64_t Trainer::samples_trained() const { return impl_->samples; }
+std::uint32_t Trainer::attempt() const { return impl_->state.attempt; }
+double Trainer::final_accuracy() const { return impl_->accuracy; }
+
+}  // namespace mpibatch::train
