@@ -92,6 +92,7 @@ int RunJob::run() {
   load_config();
   set_up_rank();
   if (config_.job.kind == "train") return train();
+  if (config::infers_over_dataset(config_)) return classify();
   prepare_work();
   load_model();
   return args_.dry_run ? dry_run() : execute();
@@ -251,7 +252,7 @@ pipeline::PipelineOptions RunJob::pipeline_options() const {
   return options;
 }
 
-int RunJob::execute() {
+io::RankRecord RunJob::rank_row() const {
   io::RankRecord self;
   self.rank = comm_.rank();
   self.host = comm_.host();
@@ -262,6 +263,28 @@ int RunJob::execute() {
   self.device_reason = device_.reason;
   self.intra_threads = threads_.intra_op;
   self.interop_threads = threads_.inter_op;
+  return self;
+}
+
+io::RunInfo RunJob::run_info(int code) const {
+  io::RunInfo info;
+  info.tool_version = kVersion;
+  info.git_revision = kGitRevision;
+  info.job_name = config_.job.name;
+  info.job_kind = config_.job.kind;
+  info.config_yaml = config_.effective_yaml;
+  info.world_size = comm_.size();
+  info.schedule = config_.runtime.schedule;
+  info.start_time = start_time_;
+  info.end_time = timing::utc_timestamp();
+  info.exit_status = code;
+  info.torch_version = device::torch_version();
+  info.mpi_version = comm_.library_version();
+  return info;
+}
+
+int RunJob::execute() {
+  io::RankRecord self = rank_row();
   self.batch_size = config_.model.batch_size;
   self.streams = streams();
   self.gpu_memory_total = device_.memory_total;
@@ -295,20 +318,8 @@ int RunJob::execute() {
 }
 
 void RunJob::commit(const pipeline::PipelineResult& result, int code) {
-  io::RunInfo info;
-  info.tool_version = kVersion;
-  info.git_revision = kGitRevision;
-  info.job_name = config_.job.name;
-  info.job_kind = config_.job.kind;
-  info.config_yaml = config_.effective_yaml;
+  io::RunInfo info = run_info(code);
   info.job_hash = plan_.job_hash;
-  info.world_size = comm_.size();
-  info.schedule = config_.runtime.schedule;
-  info.start_time = start_time_;
-  info.end_time = timing::utc_timestamp();
-  info.exit_status = code;
-  info.torch_version = device::torch_version();
-  info.mpi_version = comm_.library_version();
   info.output_units = config_.model.output_units;
   info.sample_rate = config_.model.sample_rate;
   info.attempt = attempt_;

@@ -14,6 +14,7 @@
 #include "mpibatch/device/device_context.h"
 #include "mpibatch/device/thread_budget.h"
 #include "mpibatch/encode/encoder.h"
+#include "mpibatch/io/h5_result_writer.h"
 #include "mpibatch/io/result_writer.h"
 #include "mpibatch/model/model_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
@@ -38,8 +39,19 @@ class RunJob {
   void load_model();
   int dry_run();
   int execute();
-  /// job.kind train: the rest of the job (run_train.cpp).
+  /// Dataset jobs (run_train.cpp): job.kind train, and an infer job over a labelled dataset.
   int train();
+  int classify();
+  void require_cpu() const;
+  /// This rank's /ranks row with what set-up decided (host, device, threads).
+  io::RankRecord rank_row() const;
+  /// The root attributes every result file gets, for exit code `code`.
+  io::RunInfo run_info(int code) const;
+  /// Rank 0: the result file's writer, created at once (fails early); null elsewhere.
+  std::unique_ptr<io::H5ResultWriter> make_dataset_writer() const;
+  /// Gathers the rank rows and, on rank 0, writes `records` and commits the file.
+  void commit_dataset_job(io::H5ResultWriter* writer, const io::TrainRecords& records,
+                          std::uint64_t samples, std::uint32_t attempt, const std::string& summary);
   /// The pipeline options from the config, for this rank (attempt not set).
   pipeline::PipelineOptions pipeline_options() const;
   /// Rank 0: root attributes, tables, rename to the final name.

@@ -1,4 +1,5 @@
-/// \file RunJob::train: the steps of a train job (docs/training.md) after the shared set-up.
+/// \file RunJob::train and RunJob::classify: the dataset jobs (docs/training.md) after the
+/// shared set-up.
 
 #include <spdlog/spdlog.h>
 
@@ -6,10 +7,9 @@
 
 #include "agreement.h"
 #include "mpibatch/comm/packing.h"
-#include "mpibatch/device/device_context.h"
 #include "mpibatch/io/h5_result_writer.h"
+#include "mpibatch/train/classifier.h"
 #include "mpibatch/train/trainer.h"
-#include "mpibatch/version.h"
 #include "run_job.h"
 
 namespace mpibatch::app {
@@ -17,34 +17,63 @@ namespace mpibatch::app {
 using timing::Phase;
 
 int RunJob::train() {
-  if (device_.device != "cpu") {
-    throw ConfigError({"runtime.device: train jobs run on CPU ranks so far (this rank chose " +
-                       device_.device + "); set runtime.device: cpu"});
-  }
   std::unique_ptr<io::H5ResultWriter> writer;
   std::unique_ptr<train::Trainer> trainer;
   run_on_all(comm_, [&] {
-    if (root()) {
-      io::H5WriterOptions options;
-      options.overwrite = config_.output.overwrite || args_.resume;
-      writer = std::make_unique<io::H5ResultWriter>(config_.output.path, options);
-    }
+    require_cpu();
+    writer = make_dataset_writer();
     trainer = std::make_unique<train::Trainer>(comm_, config_, timer_, args_.resume);
   });
   const io::TrainRecords records = trainer->run();
+  const double accuracy = trainer->final_accuracy();
+  commit_dataset_job(writer.get(), records, trainer->samples_trained(), trainer->attempt(),
+                     fmt::format("{} steps{}", records.steps.size(),
+                                 std::isnan(accuracy) ? std::string()
+                                                      : fmt::format(", evaluation accuracy {:.2f}%",
+                                                                    100 * accuracy)) +
+                         "; model in " + config_.train.export_model);
+  return 0;
+}
 
-  io::RankRecord self;
-  self.rank = comm_.rank();
-  self.host = comm_.host();
-  self.local_rank = comm_.local_rank();
-  self.local_size = comm_.local_size();
-  self.device = device_.device;
-  self.device_name = device_.name;
-  self.device_reason = device_.reason;
-  self.intra_threads = threads_.intra_op;
-  self.interop_threads = threads_.inter_op;
-  self.batch_size = config_.train.global_batch;
-  self.items = trainer->samples_trained();
+int RunJob::classify() {
+  std::unique_ptr<io::H5ResultWriter> writer;
+  std::unique_ptr<train::DatasetClassifier> classifier;
+  run_on_all(comm_, [&] {
+    require_cpu();
+    writer = make_dataset_writer();
+    classifier = std::make_unique<train::DatasetClassifier>(comm_, config_, timer_);
+  });
+  const io::TrainRecords records = classifier->run();
+  const io::EpochRecord& summary = records.epochs.front();
+  commit_dataset_job(writer.get(), records, classifier->samples(), 0,
+                     fmt::format("{} samples classified, loss {:.4f}, accuracy {:.2f}%",
+                                 summary.eval_samples, summary.eval_loss,
+                                 100 * summary.eval_accuracy));
+  return 0;
+}
+
+void RunJob::require_cpu() const {
+  if (device_.device != "cpu") {
+    throw ConfigError({"runtime.device: dataset jobs (train, infer over a dataset) run on CPU "
+                       "ranks so far (this rank chose " +
+                       device_.device + "); set runtime.device: cpu"});
+  }
+}
+
+std::unique_ptr<io::H5ResultWriter> RunJob::make_dataset_writer() const {
+  if (!root()) return nullptr;
+  io::H5WriterOptions options;
+  options.overwrite = config_.output.overwrite || args_.resume;
+  return std::make_unique<io::H5ResultWriter>(config_.output.path, options);
+}
+
+void RunJob::commit_dataset_job(io::H5ResultWriter* writer, const io::TrainRecords& records,
+                                std::uint64_t samples, std::uint32_t attempt,
+                                const std::string& summary) {
+  io::RankRecord self = rank_row();
+  self.batch_size =
+      config_.job.kind == "train" ? config_.train.global_batch : config_.model.batch_size;
+  self.items = samples;
   timer_.enter(Phase::kWait);
   comm_.barrier();
   timer_.enter(Phase::kFinalize);
@@ -58,29 +87,14 @@ int RunJob::train() {
     if (!root()) return;
     std::vector<io::RankRecord> ranks;
     for (const comm::Bytes& row : rows) ranks.push_back(comm::unpack<io::RankRecord>(row, "rank row"));
-    io::RunInfo info;
-    info.tool_version = kVersion;
-    info.git_revision = kGitRevision;
-    info.job_name = config_.job.name;
-    info.job_kind = config_.job.kind;
-    info.config_yaml = config_.effective_yaml;
-    info.world_size = comm_.size();
-    info.schedule = "data-parallel";
-    info.start_time = start_time_;
-    info.end_time = timing::utc_timestamp();
-    info.torch_version = device::torch_version();
-    info.mpi_version = comm_.library_version();
-    info.attempt = trainer->attempt();
+    io::RunInfo info = run_info(0);
+    info.schedule = "shards";
+    info.attempt = attempt;
     writer->write_training(records);
     writer->commit(info, {}, ranks, {});
-    spdlog::info("done: {} steps in {:.1f} s{}; results in {}, model in {}", records.steps.size(),
-                 timer_.elapsed(),
-                 std::isnan(trainer->final_accuracy())
-                     ? std::string()
-                     : fmt::format(", evaluation accuracy {:.2f}%", 100 * trainer->final_accuracy()),
-                 config_.output.path, config_.train.export_model);
+    spdlog::info("done: {} in {:.1f} s; results in {}", summary, timer_.elapsed(),
+                 config_.output.path);
   });
-  return 0;
 }
 
 }  // namespace mpibatch::app

@@ -139,6 +139,7 @@ void check_paths(Builder& builder) {
   checks.push_back({"model.path", config.model.path, true});
   checks.push_back({"model.vocabulary", config.model.vocabulary, true});
   checks.push_back({"model.phoneme_map", config.model.phoneme_map, true});
+  checks.push_back({"input.labels", config.input.labels, true});
   if (config.job.kind == "train") {
     checks.push_back({"train.data", config.train.data, true});
     checks.push_back({"train.labels", config.train.labels, true});
@@ -160,25 +161,23 @@ void check_paths(Builder& builder) {
 /// for the weighted schedule, IDX labels.
 void check_combinations(Builder& builder) {
   const JobConfig& config = builder.config();
-  struct Split {
-    const char* data_key;
-    const std::string& data;
-    const char* labels_key;
-    const std::string& labels;
+  // An IDX dataset needs its labels file; an HDF5 dataset holds its labels.
+  auto require_labels = [&](const char* data_key, const std::string& data, const char* labels_key,
+                            const std::string& labels) {
+    if (data.empty() || !labels.empty() || is_hdf5_dataset_path(data)) return;
+    builder.problems().push_back(format_problem(
+        labels_key,
+        "required by the IDX file '" + data +
+            "': its labels file (e.g. train-labels-idx1-ubyte.gz); an HDF5 dataset (.h5, "
+            ".hdf5) holds its labels itself",
+        builder.origin(data_key)));
   };
-  const Split splits[] = {{"train.data", config.train.data, "train.labels", config.train.labels},
-                          {"train.eval_data", config.train.eval_data, "train.eval_labels",
-                           config.train.eval_labels}};
-  for (const Split& split : splits) {
-    if (config.job.kind == "train" && !split.data.empty() && split.labels.empty() &&
-        !is_hdf5_dataset_path(split.data)) {
-      builder.problems().push_back(format_problem(
-          split.labels_key,
-          "required by the IDX file '" + split.data +
-              "': its labels file (e.g. train-labels-idx1-ubyte.gz); an HDF5 dataset (.h5, "
-              ".hdf5) holds its labels itself",
-          builder.origin(split.data_key)));
-    }
+  if (config.job.kind == "train") {
+    require_labels("train.data", config.train.data, "train.labels", config.train.labels);
+    require_labels("train.eval_data", config.train.eval_data, "train.eval_labels",
+                   config.train.eval_labels);
+  } else if (infers_over_dataset(config) && !config.input.paths.empty()) {
+    require_labels("input.path", config.input.paths[0], "input.labels", config.input.labels);
   }
   auto require = [&](bool missing, const char* key, const std::string& why) {
     if (missing) {

@@ -61,6 +61,19 @@ const RowLayout& rank_epoch_layout() {
   return layout;
 }
 
+const RowLayout& prediction_layout() {
+  static const RowLayout layout = [] {
+    RowLayout l(sizeof(PredictionRecord));
+    MPIBATCH_FIELD(l, PredictionRecord, index);
+    MPIBATCH_FIELD(l, PredictionRecord, label);
+    MPIBATCH_FIELD(l, PredictionRecord, predicted);
+    MPIBATCH_FIELD(l, PredictionRecord, confidence);
+    MPIBATCH_FIELD(l, PredictionRecord, rank);
+    return l;
+  }();
+  return layout;
+}
+
 #undef MPIBATCH_FIELD
 
 template <class Record>
@@ -71,6 +84,12 @@ std::vector<Record> read_records(hid_t group, const char* name, const RowLayout&
 }  // namespace
 
 void write_train(hid_t file, const TrainRecords& records) {
+  if (!records.predictions.empty()) {
+    write_table(file, "predictions", prediction_layout(), records.predictions.data(),
+                records.predictions.size());
+    write_table(file, "evaluation", epoch_layout(), records.epochs.data(), records.epochs.size());
+    return;
+  }
   const Group group = h5g_create(file, kTrainGroup);
   write_table(group.id(), "steps", step_layout(), records.steps.data(), records.steps.size());
   write_table(group.id(), "epochs", epoch_layout(), records.epochs.data(), records.epochs.size());
@@ -80,6 +99,11 @@ void write_train(hid_t file, const TrainRecords& records) {
 
 TrainRecords read_train(hid_t file) {
   TrainRecords records;
+  if (h5l_exists(file, "predictions")) {
+    records.predictions = read_records<PredictionRecord>(file, "predictions", prediction_layout());
+    records.epochs = read_records<EpochRecord>(file, "evaluation", epoch_layout());
+    return records;
+  }
   if (!h5l_exists(file, kTrainGroup)) return records;
   const Group group = h5g_open(file, kTrainGroup);
   records.steps = read_records<StepRecord>(group.id(), "steps", step_layout());

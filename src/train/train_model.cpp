@@ -71,13 +71,13 @@ def forward(self, x: Tensor) -> Tensor:
   return module;
 }
 
-torch::jit::Module load(const std::string& path) {
+torch::jit::Module load(const std::string& path, const std::string& key) {
   try {
     return torch::jit::load(path, torch::kCPU);
   } catch (const std::exception& e) {
     std::string what = e.what();
     what = what.substr(0, what.find('\n'));
-    throw ModelError("train.model: '" + path + "' is not a TorchScript file (" + what +
+    throw ModelError(key + ": '" + path + "' is not a TorchScript file (" + what +
                      "); give mlp, cnn, or a model saved with torch.jit.save(torch.jit.script(m))");
   }
 }
@@ -86,17 +86,18 @@ torch::jit::Module load(const std::string& path) {
 
 torch::jit::Module make_train_model(const std::string& model,
                                     const std::vector<std::int64_t>& sample_shape,
-                                    std::int64_t classes, std::uint64_t seed) {
+                                    std::int64_t classes, std::uint64_t seed,
+                                    const std::string& key) {
   at::Generator gen = at::detail::createCPUGenerator(seed);
   torch::jit::Module module = model == "mlp"   ? mlp(sample_shape, classes, gen)
                               : model == "cnn" ? cnn(sample_shape, classes, gen)
-                                               : load(model);
+                                               : load(model, key);
   module.train();
   const std::string name = model == "mlp" || model == "cnn" ? model : "'" + model + "'";
   std::size_t trainable = 0;
   for (const at::Tensor& p : module.parameters()) trainable += p.requires_grad() ? 1 : 0;
   if (trainable == 0) {
-    throw ModelError("train.model: " + name +
+    throw ModelError(key + ": " + name +
                      " has no trainable parameters; script an nn.Module with parameters");
   }
   std::vector<std::int64_t> probe_shape = {2};
@@ -110,13 +111,13 @@ torch::jit::Module make_train_model(const std::string& model,
   } catch (const std::exception& e) {
     std::string what = e.what();
     what = what.substr(what.rfind('\n', what.size() - 2) + 1);
-    throw ModelError("train.model: " + name + " fails on a probe batch of samples " +
+    throw ModelError(key + ": " + name + " fails on a probe batch of samples " +
                      dims(probe_shape) + " (" + what +
                      "); forward(x) must take float samples [B, ...] and return logits [B, " +
                      std::to_string(classes) + "]");
   }
   if (out.dim() != 2 || out.size(0) != 2 || out.size(1) != classes) {
-    throw ModelError("train.model: " + name + " returns " + dims(out.sizes().vec()) +
+    throw ModelError(key + ": " + name + " returns " + dims(out.sizes().vec()) +
                      " for a probe batch of 2 samples; it must return logits [2, " +
                      std::to_string(classes) + "] for the dataset's " + std::to_string(classes) +
                      " classes");

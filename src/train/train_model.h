@@ -18,12 +18,14 @@
 
 namespace mpibatch::train {
 
-/// train.model: "mlp", "cnn" or the path of a TorchScript file with trainable parameters.
+/// `model`: "mlp", "cnn" or the path of a TorchScript file with trainable parameters, given
+/// by the config key `key` (train.model, or model.path for inference over a dataset).
 /// Returns the module in training mode, checked on a probe batch of two zero samples.
-/// Throws ModelError (one line naming the model and what to do) for a model that does not
-/// fit the samples or the classes, has no trainable parameters, or cannot be loaded.
+/// Throws ModelError (one line naming the key, the model and what to do) for a model that
+/// does not fit the samples or the classes, has no trainable parameters, or cannot be loaded.
 torch::jit::Module make_train_model(const std::string& model,
                                     const std::vector<std::int64_t>& sample_shape,
-                                    std::int64_t classes, std::uint64_t seed);
+                                    std::int64_t classes, std::uint64_t seed,
+                                    const std::string& key = "train.model");
 
 }  // namespace mpibatch::train

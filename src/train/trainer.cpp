@@ -15,9 +15,9 @@
 #include "grad_buckets.h"
 #include "mpibatch/comm/packing.h"
 #include "mpibatch/error.h"
-#include "mpibatch/io/dataset.h"
 #include "mpibatch/train/lr_schedule.h"
 #include "mpibatch/train/shards.h"
+#include "samples.h"
 #include "train_model.h"
 
 namespace mpibatch::train {
@@ -28,33 +28,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kEvalChunk = 256;  ///< samples per evaluation forward
-
-io::Dataset read_split(const config::TrainSection& train, const std::string& data,
-                       const std::string& labels) {
-  return config::is_hdf5_dataset_path(data)
-             ? io::read_hdf5_dataset(data, train.x_name, train.y_name)
-             : io::read_idx(data, labels);
-}
-
-/// Samples `order[begin, end)` of `data` as a batch: x [m, shape...], y [m].
-std::pair<at::Tensor, at::Tensor> batch_of(const io::Dataset& data,
-                                           const std::vector<std::uint32_t>& order,
-                                           std::size_t begin, std::size_t end) {
-  const auto m = static_cast<std::int64_t>(end - begin);
-  std::vector<std::int64_t> shape = {m};
-  shape.insert(shape.end(), data.sample_shape.begin(), data.sample_shape.end());
-  at::Tensor x = torch::empty(shape, torch::kFloat);
-  at::Tensor y = torch::empty({m}, torch::kLong);
-  const auto numel = static_cast<std::size_t>(data.sample_numel());
-  float* xs = x.data_ptr<float>();
-  std::int64_t* ys = y.data_ptr<std::int64_t>();
-  for (std::size_t k = begin; k < end; ++k) {
-    const std::size_t sample = order.empty() ? k : order[k];
-    std::memcpy(xs + (k - begin) * numel, data.x.data() + sample * numel, numel * sizeof(float));
-    ys[k - begin] = data.y[sample];
-  }
-  return {x, y};
-}
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const config::TrainSection& train,
                                                         const std::vector<at::Tensor>& params) {
@@ -123,10 +96,7 @@ struct Trainer::Impl {
       for (std::size_t begin = mine.begin; begin < mine.end; begin += kEvalChunk) {
         const auto [x, y] = batch_of(eval, {}, begin, std::min(mine.end, begin + kEvalChunk));
         const at::Tensor logits = module.forward({x}).toTensor();
-        sums[0] += torch::nn::functional::cross_entropy(
-                       logits, y,
-                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                       .item<double>();
+        sums[0] += summed_cross_entropy(logits, y).item<double>();
         sums[1] += logits.argmax(1).eq(y).sum().item<double>();
       }
     }
@@ -147,11 +117,11 @@ Trainer::Trainer(comm::Communicator& comm, const config::JobConfig& config,
     : impl_(std::make_unique<Impl>(comm, config, timer)) {
   Impl& s = *impl_;
   timer.enter(Phase::kRead);
-  s.data = read_split(s.train, s.train.data, s.train.labels);
+  s.data = read_dataset(s.train.data, s.train.labels, s.train.x_name, s.train.y_name);
   if (s.data.size() == 0) {
     throw InputError("train.data: '" + s.train.data + "' has no samples; give a training set");
   }
-  if (!s.train.eval_data.empty()) s.eval = read_split(s.train, s.train.eval_data, s.train.eval_labels);
+  if (!s.train.eval_data.empty()) s.eval = read_dataset(s.train.eval_data, s.train.eval_labels, s.train.x_name, s.train.y_name);
   if (s.eval.size() > 0 && s.eval.sample_shape != s.data.sample_shape) {
     throw InputError("train.eval_data: '" + s.train.eval_data +
                      "' has samples of another shape than train.data; use the same dataset's "
@@ -227,10 +197,7 @@ io::TrainRecords Trainer::run() {
         const at::Tensor logits = s.module.forward({x}).toTensor();
         // Summed over this rank's samples, divided by the GLOBAL batch: the sum over ranks is
         // the global mean (NOTE [gradient buckets]).
-        const at::Tensor loss =
-            torch::nn::functional::cross_entropy(
-                logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
-            static_cast<double>(batch.size());
+        const at::Tensor loss = summed_cross_entropy(logits, y) / static_cast<double>(batch.size());
         loss.backward();
         local[0] = loss.item<double>();
       }

@@ -83,6 +83,33 @@ TEST(Train, TwoAndThreeRanksFollowTheLossCurveOfOneOnFashionMnist) {
   EXPECT_EQ(samples, 10000u);
 }
 
+TEST(Train, InferOverTheTestSplitWithTheExportedModelOnThreeRanks) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  const auto& dir = Workspace::get().dir();
+  ASSERT_EQ(run_job(2, train_job("export", 1)).exit_code, 0);
+  const std::string job = dir.write(
+      "classify.yaml", "job:\n  kind: infer\ninput:\n  path: " + kData +
+                           "t10k-images-idx3-ubyte.gz\n  labels: " + kData +
+                           "t10k-labels-idx1-ubyte.gz\nmodel:\n  path: " + dir.file("export.pt") +
+                           "\n  batch_size: 300\nruntime:\n  device: cpu\n");
+  const auto run = run_job(3, job);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const mi::TrainRecords records = train_records("classify");
+  ASSERT_EQ(records.predictions.size(), 10000u);
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < records.predictions.size(); ++i) {
+    const auto& p = records.predictions[i];
+    EXPECT_EQ(p.index, i);  // dataset order
+    EXPECT_EQ(p.rank, i < 3334 ? 0 : i < 6667 ? 1 : 2);  // even, contiguous shards
+    correct += p.predicted == p.label ? 1 : 0;
+  }
+  ASSERT_EQ(records.epochs.size(), 1u);
+  EXPECT_DOUBLE_EQ(records.epochs[0].eval_accuracy, correct / 10000.0);
+  // The same model on the same split as the train job's evaluation.
+  EXPECT_NEAR(records.epochs[0].eval_accuracy, train_records("export").epochs[0].eval_accuracy,
+              1e-9);
+}
+
 TEST(Train, ResumeOnThreeRanksContinuesARunStartedOnTwo) {
   SKIP_WITHOUT_FASHION_MNIST();
   ASSERT_EQ(run_job(1, train_job("whole", 2)).exit_code, 0);

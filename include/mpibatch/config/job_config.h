@@ -31,7 +31,9 @@ struct JobSection {
 struct InputSection {
   /// Books in order: each a folder of chapter files, a text/Markdown/HTML file or an EPUB.
   std::vector<std::string> paths;
-  std::string format = "auto";  ///< auto | text | markdown | html | epub
+  /// auto | text | markdown | html | epub, or idx | hdf5: a labelled dataset to classify
+  std::string format = "auto";
+  std::string labels;  ///< IDX labels file of an idx dataset
   std::vector<std::string> extensions = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"};
   std::string chapter_heading = "auto";  ///< regex for single-file books, or "auto"
   std::vector<ChapterRange> chapters;    ///< of each book, reading order; empty = all
@@ -137,5 +139,15 @@ struct JobConfig {
   /// the other ranks, which rebuild an identical JobConfig with parse_effective_config().
   std::string effective_yaml;
 };
+
+/// True for an infer job over a labelled dataset (docs/training.md#inference-over-a-dataset)
+/// rather than a book: input.format idx or hdf5, or auto with one input.path that is an HDF5
+/// file (.h5, .hdf5) or an IDX file (a name containing "-ubyte").
+inline bool infers_over_dataset(const JobConfig& config) {
+  const InputSection& input = config.input;
+  if (input.format == "idx" || input.format == "hdf5") return true;
+  if (input.format != "auto" || input.paths.size() != 1) return false;
+  return is_hdf5_dataset_path(input.paths[0]) || input.paths[0].find("-ubyte") != std::string::npos;
+}
 
 }  // namespace mpibatch::config

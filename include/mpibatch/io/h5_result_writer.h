@@ -47,8 +47,9 @@ class H5ResultWriter final : public ResultWriter {
               const std::vector<RankRecord>& ranks, const std::vector<ItemRecord>& items) override;
   void discard() noexcept override;
 
-  /// job.kind train: writes the /train group (before commit(), which a train job calls with
-  /// no chapters and no items). Once; IoError on failure.
+  /// A train job's /train group, or an infer job over a dataset's /predictions and
+  /// /evaluation (before commit(), called with no chapters and no items). Once; IoError on
+  /// failure.
   void write_training(const TrainRecords& records);
 
   const std::string& final_path() const;

@@ -40,7 +40,8 @@ class ResultReader {
   std::vector<ChapterRecord> chapters() const;  ///< sorted by index
   std::vector<RankRecord> ranks() const;        ///< sorted by rank
   std::vector<ItemRecord> items() const;        ///< sorted by id
-  /// job.kind train: /train/steps, epochs, rank_epochs (empty for an infer job).
+  /// A train job's /train tables, or an infer job over a dataset's /predictions and
+  /// /evaluation (in `epochs`); empty for an infer job over a book.
   TrainRecords training() const;
   /// Outputs of one chapter; throws InputError if there is no such chapter.
   ChapterOutput chapter_output(std::uint32_t chapter_index) const;

@@ -144,15 +144,32 @@ struct RankEpochRecord {
   }
 };
 
-/// Everything a train job records besides /ranks.
+/// An infer job over a labelled dataset (input.format idx | hdf5): one row of /predictions.
+struct PredictionRecord {
+  std::uint64_t index = 0;     ///< the sample's position in the dataset
+  std::int64_t label = 0;      ///< the dataset's label
+  std::int64_t predicted = 0;  ///< argmax of the model's logits
+  float confidence = 0.0f;     ///< softmax probability of `predicted`
+  std::int32_t rank = 0;       ///< the rank that computed it
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(index, label, predicted, confidence, rank);
+  }
+};
+
+/// Everything a train job, or an infer job over a dataset, records besides /ranks.
 struct TrainRecords {
   std::vector<StepRecord> steps;
   std::vector<EpochRecord> epochs;
   std::vector<RankEpochRecord> rank_epochs;
+  /// An infer job over a dataset: every sample's prediction, and one evaluation row
+  /// (/evaluation: loss and accuracy over the dataset). Empty for a train job.
+  std::vector<PredictionRecord> predictions;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(steps, epochs, rank_epochs);
+    ar(steps, epochs, rank_epochs, predictions);
   }
 };
 

@@ -52,6 +52,7 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       abs("book") +
       "\n"
       "  format: auto\n"
+      "  labels: \"\"\n"
       "  extensions: [.txt, .md, .markdown, .html, .htm, .xhtml]\n"
       "  chapter_heading: auto\n"
       "  chapters: \"all\"\n"

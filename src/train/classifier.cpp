@@ -1,0 +1,82 @@
+#include "mpibatch/train/classifier.h"
+
+#include <torch/script.h>
+
+#include <cmath>
+#include <limits>
+
+#include "mpibatch/comm/packing.h"
+#include "mpibatch/train/shards.h"
+#include "samples.h"
+#include "train_model.h"
+
+namespace mpibatch::train {
+
+using timing::Phase;
+
+struct DatasetClassifier::Impl {
+  comm::Communicator& comm;
+  const config::JobConfig& config;
+  timing::PhaseTimer& timer;
+  io::Dataset data;
+  torch::jit::Module module;
+  std::uint64_t samples = 0;
+};
+
+DatasetClassifier::DatasetClassifier(comm::Communicator& comm, const config::JobConfig& config,
+                                     timing::PhaseTimer& timer)
+    : impl_(std::make_unique<Impl>(Impl{comm, config, timer, {}, {}, 0})) {
+  Impl& s = *impl_;
+  timer.enter(Phase::kRead);
+  s.data = read_dataset(config.input.paths.at(0), config.input.labels, config.train.x_name,
+                        config.train.y_name);
+  timer.enter(Phase::kModelLoad);
+  s.module = make_train_model(config.model.path, s.data.sample_shape, s.data.classes(), 0,
+                              "model.path");
+  s.module.eval();
+}
+
+DatasetClassifier::~DatasetClassifier() = default;
+
+io::TrainRecords DatasetClassifier::run() {
+  Impl& s = *impl_;
+  const timing::Clock& clock = s.timer.clock();
+  const double start = clock.now();
+  const Range shard = rank_part(s.data.size(), s.comm.size(), s.comm.rank());
+  const auto batch = static_cast<std::size_t>(std::max(1, s.config.model.batch_size));
+  std::vector<io::PredictionRecord> mine;
+  double sums[3] = {0.0, 0.0, static_cast<double>(shard.size())};  // loss, correct, samples
+  {
+    torch::NoGradGuard no_grad;
+    for (std::size_t begin = shard.begin; begin < shard.end; begin += batch) {
+      s.timer.enter(Phase::kEncode);
+      const auto [x, y] = batch_of(s.data, {}, begin, std::min(shard.end, begin + batch));
+      s.timer.enter(Phase::kCompute);
+      const at::Tensor logits = s.module.forward({x}).toTensor();
+      const auto [confidence, predicted] = torch::softmax(logits, 1).max(1);
+      sums[0] += summed_cross_entropy(logits, y).item<double>();
+      sums[1] += predicted.eq(y).sum().item<double>();
+      for (std::int64_t k = 0; k < y.size(0); ++k) {
+        mine.push_back({begin + static_cast<std::size_t>(k), y[k].item<std::int64_t>(),
+                        predicted[k].item<std::int64_t>(), confidence[k].item<float>(),
+                        s.comm.rank()});
+      }
+    }
+  }
+  s.samples = shard.size();
+  s.timer.enter(Phase::kComm);
+  s.comm.all_reduce_sum(sums, 3);
+  io::TrainRecords records;
+  for (const comm::Bytes& part : s.comm.gather(comm::pack(mine), 0)) {
+    const auto rows = comm::unpack<std::vector<io::PredictionRecord>>(part, "predictions");
+    records.predictions.insert(records.predictions.end(), rows.begin(), rows.end());
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  records.epochs.push_back({0, nan, sums[0] / sums[2], sums[1] / sums[2],
+                            static_cast<std::uint64_t>(sums[2]), clock.now() - start, 0});
+  return records;
+}
+
+std::uint64_t DatasetClassifier::samples() const { return impl_->samples; }
+
+}  // namespace mpibatch::train
