@@ -56,10 +56,12 @@ io::TrainRecords DatasetClassifier::run() {
       const auto [confidence, predicted] = torch::softmax(logits, 1).max(1);
       sums[0] += summed_cross_entropy(logits, y).item<double>();
       sums[1] += predicted.eq(y).sum().item<double>();
+      const auto labels = y.accessor<std::int64_t, 1>();
+      const auto classes = predicted.accessor<std::int64_t, 1>();
+      const auto probabilities = confidence.accessor<float, 1>();
       for (std::int64_t k = 0; k < y.size(0); ++k) {
-        mine.push_back({begin + static_cast<std::size_t>(k), y[k].item<std::int64_t>(),
-                        predicted[k].item<std::int64_t>(), confidence[k].item<float>(),
-                        s.comm.rank()});
+        mine.push_back({begin + static_cast<std::size_t>(k), labels[k], classes[k],
+                        probabilities[k], s.comm.rank()});
       }
     }
   }

@@ -69,7 +69,7 @@ void unflatten_values(const std::vector<float>& values, const std::vector<at::Te
     if (offset + n > values.size()) throw std::invalid_argument("unflatten_values: too few values");
     at::Tensor source = torch::from_blob(const_cast<float*>(values.data() + offset),
                                          t.sizes(), torch::kFloat);
-    const_cast<at::Tensor&>(t).copy_(source);
+    at::Tensor(t).copy_(source);  // a handle to the same tensor
     offset += n;
   }
 }

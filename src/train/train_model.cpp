@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "mpibatch/config/job_config.h"
 #include "mpibatch/error.h"
 
 namespace mpibatch::train {
@@ -93,7 +94,7 @@ torch::jit::Module make_train_model(const std::string& model,
                               : model == "cnn" ? cnn(sample_shape, classes, gen)
                                                : load(model, key);
   module.train();
-  const std::string name = model == "mlp" || model == "cnn" ? model : "'" + model + "'";
+  const std::string name = config::is_builtin_train_model(model) ? model : "'" + model + "'";
   std::size_t trainable = 0;
   for (const at::Tensor& p : module.parameters()) trainable += p.requires_grad() ? 1 : 0;
   if (trainable == 0) {

@@ -4,12 +4,10 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <limits>
-#include <sstream>
 
 #include "checkpoint.h"
 #include "grad_buckets.h"

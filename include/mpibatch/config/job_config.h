@@ -7,6 +7,7 @@
 /// that file's directory, those from --set against the working directory).
 
 #include <cctype>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -121,8 +122,7 @@ inline bool is_builtin_train_model(const std::string& model) {
 
 /// True for a dataset file read as HDF5 (.h5, .hdf5, any case); others are read as IDX.
 inline bool is_hdf5_dataset_path(const std::string& path) {
-  std::string ext = path.substr(path.find_last_of('.') == std::string::npos ? path.size()
-                                                                            : path.find_last_of('.'));
+  std::string ext = std::filesystem::path(path).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext == ".h5" || ext == ".hdf5";
 }
