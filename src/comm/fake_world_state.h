@@ -99,6 +99,7 @@ class FakeCommunicator final : public Communicator {
   int all_reduce_max(int value) override;
   void all_reduce_sum(float* values, std::size_t count) override;
   void all_reduce_sum(double* values, std::size_t count) override;
+  std::unique_ptr<PendingSum> start_all_reduce_sum(float* values, std::size_t count) override;
 
   void send(int dest, int tag, Bytes data) override;
   std::optional<Message> try_receive(int tag) override;

@@ -7,6 +7,11 @@
 // ...), which run at full speed because every rank is inside them; polling a large
 // nonblocking transfer with sleeps would throttle it to a few MB/s. Variable-size payloads
 // move in rounds that fit MPI's int counts (NOTE [chunking] in mpi_communicator.h).
+//
+// The sums (all_reduce_sum, start_all_reduce_sum) are the exception: training calls them
+// every step with all ranks in lockstep, so the payload moves in one MPI_Iallreduce whose wait
+// spins for a transfer-sized window first (NOTE [transfer spin] in backoff.h). With sleeps a
+// 1 ms training step spent half its time in the all-reduce (docs/benchmarks.md).
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -240,16 +245,61 @@ void sum_in_pieces(T* values, std::size_t count, MPI_Datatype type, MPI_Comm com
 
 }  // namespace
 
+namespace {
+
+class MpiPendingSum final : public PendingSum {
+ public:
+  MpiPendingSum(MPI_Request request, int rank, std::size_t bytes)
+      : request_(request), rank_(rank), bytes_(bytes) {}
+
+  bool test() override {
+    if (request_ == MPI_REQUEST_NULL) return true;
+    int complete = 0;
+    mpi_check(MPI_Test(&request_, &complete, MPI_STATUS_IGNORE), "all_reduce_sum: MPI_Test",
+              rank_);
+    return complete != 0;
+  }
+
+  void wait() override {
+    if (request_ == MPI_REQUEST_NULL) return;
+    mpi_wait(request_, "all_reduce_sum", rank_, detail::transfer_policy(bytes_));
+  }
+
+ private:
+  MPI_Request request_;
+  int rank_;
+  std::size_t bytes_;
+};
+
+}  // namespace
+
+std::unique_ptr<PendingSum> MpiCommunicator::start_all_reduce_sum(float* values,
+                                                                  std::size_t count) {
+  Impl& s = *impl_;
+  s.reap_sends();
+  if (count > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw CommError("start_all_reduce_sum: " + std::to_string(count) +
+                    " values exceed MPI's int count (on rank " + std::to_string(s.rank) + ")");
+  }
+  MPI_Request request = MPI_REQUEST_NULL;
+  mpi_check(MPI_Iallreduce(MPI_IN_PLACE, values, static_cast<int>(count), MPI_FLOAT, MPI_SUM,
+                           s.comm, &request),
+            "all_reduce_sum: MPI_Iallreduce", s.rank);
+  return std::make_unique<MpiPendingSum>(request, s.rank, count * sizeof(float));
+}
+
 void MpiCommunicator::all_reduce_sum(float* values, std::size_t count) {
   Impl& s = *impl_;
   s.reap_sends();
-  sum_in_pieces(values, count, MPI_FLOAT, s.comm, s.rank, s.arrival_policy());
+  sum_in_pieces(values, count, MPI_FLOAT, s.comm, s.rank,
+                detail::transfer_policy(count * sizeof(float)));
 }
 
 void MpiCommunicator::all_reduce_sum(double* values, std::size_t count) {
   Impl& s = *impl_;
   s.reap_sends();
-  sum_in_pieces(values, count, MPI_DOUBLE, s.comm, s.rank, s.arrival_policy());
+  sum_in_pieces(values, count, MPI_DOUBLE, s.comm, s.rank,
+                detail::transfer_policy(count * sizeof(double)));
 }
 
 int MpiCommunicator::all_reduce_max(int value) {

@@ -1,55 +1,105 @@
 #include "grad_buckets.h"
 
-#include <cstring>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/utils/lambda_post_hook.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 namespace mpibatch::train {
 
-GradBuckets::GradBuckets(std::vector<at::Tensor> parameters, std::size_t bucket_bytes) {
-  std::size_t bytes = bucket_bytes;  // start a bucket with the first parameter
+GradBuckets::GradBuckets(std::vector<at::Tensor> parameters, std::size_t bucket_bytes,
+                         comm::Communicator& comm)
+    : comm_(comm) {
+  torch::NoGradGuard no_grad;
+  std::reverse(parameters.begin(), parameters.end());
+  std::vector<std::int64_t> numels;  // per bucket
+  std::size_t bytes = 0;
+  std::size_t cap = std::min(kFirstBucketBytes, bucket_bytes);
   for (at::Tensor& p : parameters) {
     if (p.scalar_type() != at::kFloat || !p.device().is_cpu()) {
       throw std::invalid_argument("GradBuckets: float32 CPU parameters only");
     }
-    if (bytes >= bucket_bytes) {
-      buckets_.emplace_back();
+    if (numels.empty() || bytes >= cap) {
+      if (!numels.empty()) cap = bucket_bytes;
+      numels.push_back(0);
       bytes = 0;
     }
-    buckets_.back().parameters.push_back(p);
+    parameters_.push_back({p, {}, numels.size() - 1, nullptr, 0, false});
+    numels.back() += p.numel();
     bytes += static_cast<std::size_t>(p.numel()) * sizeof(float);
   }
-  for (Bucket& bucket : buckets_) {
-    std::int64_t numel = 0;
-    for (const at::Tensor& p : bucket.parameters) numel += p.numel();
-    bucket.flat = torch::empty({numel}, torch::kFloat);
+  buckets_.resize(numels.size());
+  for (std::size_t b = 0; b < numels.size(); ++b) {
+    buckets_[b].flat = torch::zeros({numels[b]}, torch::kFloat);
+  }
+  std::vector<std::int64_t> offset(numels.size(), 0);
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    Parameter& p = parameters_[i];
+    Bucket& bucket = buckets_[p.bucket];
+    p.view = bucket.flat.narrow(0, offset[p.bucket], p.tensor.numel()).view(p.tensor.sizes());
+    offset[p.bucket] += p.tensor.numel();
+    bucket.parameters += 1;
+    p.tensor.mutable_grad() = p.view;
+    p.accumulator = torch::autograd::impl::grad_accumulator(p.tensor);
+    p.hook = p.accumulator->add_post_hook(std::make_unique<torch::autograd::utils::LambdaPostHook>(
+        [this, i](const torch::autograd::variable_list& outputs,
+                  const torch::autograd::variable_list&) {
+          on_gradient(i);
+          return outputs;
+        }));
   }
 }
 
-void GradBuckets::all_reduce(comm::Communicator& comm) {
+GradBuckets::~GradBuckets() {
+  for (Parameter& p : parameters_) p.accumulator->del_post_hook(p.hook);
+}
+
+void GradBuckets::zero() {
   torch::NoGradGuard no_grad;
-  for (Bucket& bucket : buckets_) {
-    std::int64_t offset = 0;
-    for (const at::Tensor& p : bucket.parameters) {
-      at::Tensor slice = bucket.flat.narrow(0, offset, p.numel());
-      if (p.grad().defined()) {
-        slice.copy_(p.grad().reshape({-1}));
-      } else {
-        slice.zero_();
-      }
-      offset += p.numel();
-    }
-    comm.all_reduce_sum(bucket.flat.data_ptr<float>(), static_cast<std::size_t>(offset));
-    offset = 0;
-    for (at::Tensor& p : bucket.parameters) {
-      at::Tensor summed = bucket.flat.narrow(0, offset, p.numel()).view(p.sizes());
-      if (p.grad().defined()) {
-        p.mutable_grad().copy_(summed);
-      } else {
-        p.mutable_grad() = summed.clone();
-      }
-      offset += p.numel();
-    }
+  for (Bucket& bucket : buckets_) bucket.flat.zero_();
+}
+
+void GradBuckets::on_gradient(std::size_t index) {
+  Parameter& p = parameters_[index];
+  if (p.ready) return;  // a second backward in one step adds to the views of started sums
+  p.ready = true;
+  const at::Tensor& grad = p.tensor.grad();
+  if (!grad.defined() || grad.data_ptr() != p.view.data_ptr()) {
+    // Autograd put a new tensor in .grad (someone replaced or dropped the view): fold it back.
+    torch::NoGradGuard no_grad;
+    if (grad.defined()) p.view.copy_(grad);
+    p.tensor.mutable_grad() = p.view;
   }
+  Bucket& bucket = buckets_[p.bucket];
+  bucket.ready += 1;
+  while (next_to_start_ < buckets_.size() &&
+         buckets_[next_to_start_].ready == buckets_[next_to_start_].parameters) {
+    start(next_to_start_);
+    ++started_in_backward_;
+  }
+  for (std::size_t b = 0; b < next_to_start_; ++b) buckets_[b].sum->test();
+}
+
+void GradBuckets::start(std::size_t bucket) {
+  Bucket& b = buckets_[bucket];
+  b.sum = comm_.start_all_reduce_sum(b.flat.data_ptr<float>(),
+                                     static_cast<std::size_t>(b.flat.numel()));
+  next_to_start_ = bucket + 1;
+}
+
+void GradBuckets::finish() {
+  while (next_to_start_ < buckets_.size()) start(next_to_start_);
+  for (Bucket& bucket : buckets_) {
+    bucket.sum->wait();
+    bucket.sum.reset();
+    bucket.ready = 0;
+  }
+  for (Parameter& p : parameters_) p.ready = false;
+  next_to_start_ = 0;
+  last_started_in_backward_ = started_in_backward_;
+  started_in_backward_ = 0;
 }
 
 std::vector<float> flatten_values(const std::vector<at::Tensor>& tensors) {

@@ -151,7 +151,7 @@ io::TrainRecords Trainer::run() {
   const timing::Clock& clock = timer.clock();
   timer.enter(Phase::kComm);
   s.broadcast_parameters();
-  GradBuckets buckets(s.params, static_cast<std::size_t>(s.train.bucket_mb) << 20);
+  GradBuckets buckets(s.params, static_cast<std::size_t>(s.train.bucket_mb) << 20, comm);
   const std::uint64_t per_epoch = s.steps_per_epoch();
   const std::uint64_t total = s.total_steps();
   const auto checkpoint_every = static_cast<std::uint64_t>(s.train.checkpoint_every);
@@ -188,7 +188,7 @@ io::TrainRecords Trainer::run() {
 
       timer.enter(Phase::kEncode);
       double local[1] = {0.0};
-      s.optimizer->zero_grad();
+      buckets.zero();
       if (part.size() > 0) {
         const auto [x, y] = batch_of(s.data, order, batch.begin + part.begin, batch.begin + part.end);
         timer.enter(Phase::kCompute);
@@ -200,7 +200,7 @@ io::TrainRecords Trainer::run() {
         local[0] = loss.item<double>();
       }
       timer.enter(Phase::kComm);
-      buckets.all_reduce(comm);
+      buckets.finish();
       comm.all_reduce_sum(local, 1);
       timer.enter(Phase::kCompute);
       s.optimizer->step();

@@ -178,6 +178,23 @@ TEST(MpiCommunicator, AllReduceSumOfFloatsAndDoublesInPlace) {
   comm.all_reduce_sum(doubles.data(), 0);  // nothing to do, on every rank
 }
 
+TEST(MpiCommunicator, StartedSumsCompleteInStartOrderWithOtherWorkBetween) {
+  Communicator& comm = mpi_world();
+  const int n = comm.size();
+  std::vector<float> big(300001, 1.0f + static_cast<float>(comm.rank()));
+  std::vector<float> small = {static_cast<float>(comm.rank())};
+  auto first = comm.start_all_reduce_sum(big.data(), big.size());
+  auto second = comm.start_all_reduce_sum(small.data(), small.size());
+  for (int poll = 0; poll < 100 && !first->test(); ++poll) {
+  }
+  second->wait();
+  first->wait();
+  EXPECT_TRUE(first->test());  // complete stays complete
+  EXPECT_EQ(big.front(), static_cast<float>(n + n * (n - 1) / 2));
+  EXPECT_EQ(big.back(), big.front());
+  EXPECT_EQ(small[0], static_cast<float>(n * (n - 1) / 2));
+}
+
 TEST(MpiCommunicator, AllReduceMax) {
   Communicator& comm = mpi_world();
   EXPECT_EQ(comm.all_reduce_max(comm.rank()), comm.size() - 1);

@@ -19,6 +19,7 @@
 /// \endcode
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,18 @@ using Bytes = std::string;
 
 /// Largest tag; tags are in [0, kMaxTag] (the MPI standard guarantees MPI_TAG_UB >= 32767).
 inline constexpr int kMaxTag = 32767;
+
+/// A sum started by Communicator::start_all_reduce_sum(); the values hold the sum once wait()
+/// has returned (or test() returned true).
+class PendingSum {
+ public:
+  virtual ~PendingSum() = default;
+  /// Moves the reduction on without waiting (MPI progresses it only inside MPI calls); true once
+  /// it has completed.
+  virtual bool test() = 0;
+  /// Waits for completion: spins briefly (the ranks are expected together), then polls.
+  virtual void wait() = 0;
+};
 
 struct Message {
   int source = -1;
@@ -66,6 +79,12 @@ class Communicator {
   /// count): gradient buckets and training statistics. Any count, also beyond INT_MAX.
   virtual void all_reduce_sum(float* values, std::size_t count) = 0;
   virtual void all_reduce_sum(double* values, std::size_t count) = 0;
+  /// The same for `count` <= INT_MAX floats, started without waiting (MPI_Iallreduce), so that
+  /// gradient buckets move while backward still runs. `values` must stay untouched until the
+  /// sum completed. Every rank starts the same sums in the same order and completes them all
+  /// before its next other collective. An unfinished PendingSum destroyed while an error
+  /// unwinds is abandoned (the job is ending).
+  virtual std::unique_ptr<PendingSum> start_all_reduce_sum(float* values, std::size_t count) = 0;
 
   // --- point to point ---
   /// Queues `data` for `dest` (any rank, including this one); returns at once. The data is

@@ -88,6 +88,7 @@ class MpiCommunicator final : public Communicator {
   int all_reduce_max(int value) override;
   void all_reduce_sum(float* values, std::size_t count) override;
   void all_reduce_sum(double* values, std::size_t count) override;
+  std::unique_ptr<PendingSum> start_all_reduce_sum(float* values, std::size_t count) override;
 
   void send(int dest, int tag, Bytes data) override;
   /// May wait (without spinning) for the remaining pieces of a chunked message it started.
