@@ -7,10 +7,11 @@ BUILD="${MPIBATCH_BUILD_DIR:-$ROOT/build}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Installs the packages of scripts/packages.txt that are missing (apt-get, as root or sudo).
+# Installs the packages of scripts/packages.txt, and of the other lists named (e.g.
+# packages-test.txt), that are missing (apt-get, as root or sudo).
 install_packages() {
-  local wanted missing=()
-  wanted=$(grep -v '^\s*#' "$ROOT/scripts/packages.txt" | tr -s ' \n' ' ')
+  local wanted missing=() list
+  wanted=$(for list in packages.txt "$@"; do grep -v '^\s*#' "$ROOT/scripts/$list"; done | tr -s ' \n' ' ')
   for pkg in $wanted; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done

@@ -14,6 +14,7 @@
 #include "mpibatch/model/demo_model.h"
 #include "mpibatch/version.h"
 #include "probe_batch_command.h"
+#include "report_command.h"
 #include "run_command.h"
 
 namespace mpibatch::app {
@@ -25,6 +26,7 @@ constexpr const char* kOverview =
 
 usage: mpirun -n N mpibatch run JOB.yaml [options]
        mpibatch inspect RESULT.h5 [options]
+       mpibatch report RESULT.h5 [OTHER.h5] [options]
        mpirun -n N mpibatch doctor [options]
        mpibatch probe-batch MODEL.pt [options]
        mpibatch make-model OUT.pt [options]
@@ -33,12 +35,13 @@ usage: mpirun -n N mpibatch run JOB.yaml [options]
 commands:
   run         run a job (under mpirun/srun for several ranks); results go to one HDF5 file
   inspect     show what is in a result file
+  report      where the time went: ranks, balance, stragglers, timeline (two files: compare)
   doctor      what every rank sees (libtorch, CUDA, driver, GPUs) and would use, and why
   probe-batch the largest batch that fits on the device and items/s per batch size
   make-model  write the demo TorchScript model (untrained; a load generator)
 
 exit codes: 0 ok, 1 some items failed, 2 bad input or usage, 3 runtime failure
-docs: docs/cli.md, docs/config.md, docs/hdf5-schema.md, docs/model-contract.md
+docs: docs/cli.md, docs/config.md, docs/reports.md, docs/hdf5-schema.md, docs/model-contract.md
 )";
 
 struct Command {
@@ -97,6 +100,28 @@ Command inspect_spec(InspectArgs& a) {
       ("help,h", "show this help");
   // clang-format on
   c.positional.add("file", 1);
+  return c;
+}
+
+Command report_spec(ReportArgs& a) {
+  Command c{"report",
+            "RESULT.h5",
+            "mpibatch report RESULT.h5 [OTHER.h5] [options]\n\nRESULT.h5: a file written by "
+            "mpibatch run. With two files, the runs side by side with ratios (B/A). Every figure "
+            "is explained in docs/reports.md.",
+            po::options_description("options"),
+            {},
+            {}};
+  c.arguments.add_options()("file", po::value(&a.files)->required(), "");
+  // One option per line reads best.
+  // clang-format off
+  c.options.add_options()
+      ("format,f", po::value(&a.format)->default_value(a.format), "text, csv, json (stable schema) or html (one self-contained page)")
+      ("table", po::value(&a.table)->default_value(a.table), "csv only: summary, ranks, items (the slowest) or epochs")
+      ("output,o", po::value(&a.output), "write to this file instead of stdout")
+      ("help,h", "show this help");
+  // clang-format on
+  c.positional.add("file", 2);
   return c;
 }
 
@@ -229,6 +254,11 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     inspect(a.path, a.options, std::cout);
     return 0;
   }
+  if (command == "report") {
+    ReportArgs a;
+    Command c = report_spec(a);
+    return parse(c, args) ? report_command(a) : 0;
+  }
   if (command == "probe-batch") {
     ProbeBatchArgs a;
     Command c = probe_batch_spec(a);
@@ -250,7 +280,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     return dispatch(args[0], {"--help"});
   }
   throw UsageError("mpibatch: unknown command '" + command +
-                   "'; commands: run, inspect, doctor, probe-batch, make-model, help");
+                   "'; commands: run, inspect, report, doctor, probe-batch, make-model, help");
 }
 
 }  // namespace

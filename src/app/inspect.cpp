@@ -8,63 +8,13 @@
 #include <vector>
 
 #include "mpibatch/io/result_reader.h"
+#include "mpibatch/report/text_table.h"
 
 namespace mpibatch::app {
 namespace {
 
-/// Code points in a UTF-8 string: its width in a terminal for everything but wide CJK.
-std::size_t text_width(const std::string& text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-/// At most `limit` code points of `text`, with "..." when cut; never splits a code point.
-std::string shorten(const std::string& text, std::size_t limit) {
-  std::string flat = text;
-  std::replace(flat.begin(), flat.end(), '\n', ' ');
-  if (text_width(flat) <= limit) return flat;
-  std::size_t points = 0, end = 0;
-  while (end < flat.size() && points < limit - 3) {
-    ++end;
-    while (end < flat.size() && (flat[end] & 0xC0) == 0x80) ++end;
-    ++points;
-  }
-  return flat.substr(0, end) + "...";
-}
-
-/// Columns padded to their widest cell; numbers right-aligned, text left-aligned. The first
-/// row added is usually the header.
-class Table {
- public:
-  /// `right`: one flag per column.
-  explicit Table(std::vector<bool> right) : right_(std::move(right)) {}
-  Table(std::vector<std::string> header, std::vector<bool> right) : right_(std::move(right)) {
-    rows_.push_back(std::move(header));
-  }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-
-  void print(std::ostream& out, const std::string& indent = "  ") const {
-    if (rows_.empty()) return;
-    std::vector<std::size_t> widths(rows_.front().size(), 0);
-    for (const auto& row : rows_)
-      for (std::size_t c = 0; c < row.size(); ++c)
-        widths[c] = std::max(widths[c], text_width(row[c]));
-    for (const auto& row : rows_) {
-      std::string line = indent;
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        const std::string pad(widths[c] - text_width(row[c]), ' ');
-        const bool last = c + 1 == row.size();
-        line += right_[c] ? pad + row[c] : row[c] + (last ? "" : pad);
-        if (!last) line += "  ";
-      }
-      out << line << '\n';
-    }
-  }
-
- private:
-  std::vector<bool> right_;
-  std::vector<std::vector<std::string>> rows_;
-};
+using report::shorten;
+using Table = report::TextTable;
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
 

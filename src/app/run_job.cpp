@@ -245,6 +245,7 @@ pipeline::PipelineOptions RunJob::pipeline_options() const {
   options.batch_size = config_.model.batch_size;
   options.streams = streams();
   options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
+  options.progress_interval_s = config_.runtime.progress_interval;
   options.release_memory = config_.gpu.release_memory;
   const auto& speeds = config_.runtime.simulate_speed;
   const auto rank = static_cast<std::size_t>(comm_.rank());

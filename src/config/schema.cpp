@@ -80,6 +80,8 @@ std::vector<KeySpec> make_schema() {
       row("runtime.log_dir", &C::runtime, &RuntimeSection::log_dir, path()),
       row("runtime.max_consecutive_failures", &C::runtime,
           &RuntimeSection::max_consecutive_failures, int_in_range(0, 1000000)),
+      row("runtime.progress_interval", &C::runtime, &RuntimeSection::progress_interval,
+          non_negative_number()),
       row("runtime.simulate_speed", &C::runtime, &RuntimeSection::simulate_speed,
           speed_fractions()),
 

@@ -67,6 +67,11 @@ std::vector<std::size_t> Dispatcher::next(int rank, double now) {
   return items;
 }
 
+int Dispatcher::busy_ranks() const {
+  return static_cast<int>(std::count_if(outstanding_.begin(), outstanding_.end(),
+                                        [](const auto& chunks) { return !chunks.empty(); }));
+}
+
 void Dispatcher::mark_done(int rank) {
   const auto r = static_cast<std::size_t>(rank);
   if (!done_[r] && rank != 0) ++workers_done_;

@@ -52,6 +52,9 @@ class Dispatcher {
 
   /// True once every worker (rank > 0) has been told that there is no more work, or left.
   bool workers_done() const { return workers_done_ == ranks_ - 1; }
+  /// Ranks (rank 0 included) holding a chunk they have not reported yet: the others wait for
+  /// work or are done.
+  int busy_ranks() const;
   /// Items the policy has not handed out yet.
   std::size_t unassigned() const { return todo_.size() - handed_out_; }
   /// Those items, taken from the policy (when every rank has left: rank 0 records them).

@@ -26,8 +26,8 @@ RootLoop::RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& wri
       epoch_(epoch),
       dispatcher_(plan, options, ctx.comm.size()),
       assembler_(plan.chapters, plan.items.size(), plan.reused, writer, ctx.timer),
-      progress_(plan.items.size() - plan.reused.records.size(), ctx.timer.clock(),
-                options.progress_interval_s),
+      progress_(plan.items.size() - plan.reused.records.size(), ctx.comm.size(),
+                ctx.timer.clock(), options.progress_interval_s),
       reused_(plan.reused.records.size()) {}
 
 double RootLoop::now() const { return ctx_.timer.clock().now() - epoch_; }
@@ -56,6 +56,7 @@ std::vector<ItemResult> RootLoop::serve_while(std::future<std::vector<ItemResult
   comm::Backoff backoff(std::chrono::microseconds::zero(), kServeMaxDelay);
   do {
     if (poll()) backoff.reset();
+    show_progress();  // on time even while rank 0's own batch is long
   } while (batch.wait_for(ctx_.comm.receiving()
                               ? std::min(backoff.next_delay(), comm::Backoff::kTransferMaxDelay)
                               : backoff.next_delay()) != std::future_status::ready);
@@ -71,7 +72,11 @@ void RootLoop::take(std::vector<ItemResult>&& results) {
     }
   }
   received_.clear();
-  progress_.update(assembler_.received() - reused_, assembler_.failed());
+  show_progress();
+}
+
+void RootLoop::show_progress() {
+  progress_.update(assembler_.received() - reused_, assembler_.failed(), dispatcher_.busy_ranks());
 }
 
 void RootLoop::run_leftovers() {

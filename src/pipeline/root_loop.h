@@ -38,6 +38,8 @@ class RootLoop {
   /// Assembles `results` and every result received since the last call.
   void take(std::vector<ItemResult>&& results);
   double now() const;
+  /// Progress from the results assembled so far and the dispatcher's busy ranks.
+  void show_progress();
   /// Runs `chunk` batch by batch, each on the helper thread while serving the workers.
   /// Returns the seconds its batches took (serving and assembling not counted, as a worker's
   /// report counts only its own work).

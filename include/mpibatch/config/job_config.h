@@ -65,6 +65,8 @@ struct RuntimeSection {
   std::string log_dir;  ///< per-rank log files when set
   /// A rank stops running its items after the model failed on this many in a row; 0 = never.
   int max_consecutive_failures = 32;
+  /// Seconds between rank 0's progress log lines; 0 = only the final line.
+  double progress_interval = 10.0;
   /// TESTING KNOB: per rank, the fraction of its real speed to run at (model calls stretched
   /// by sleeping); ranks past the list run at 1. Recorded in /ranks.simulated_speed.
   std::vector<double> simulate_speed;
