@@ -1,6 +1,7 @@
 // The terminal report: a few labelled lines and aligned tables, read top to bottom in a minute.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "mpibatch/report/render.h"
@@ -85,12 +86,19 @@ void print_balance(const Analysis& a, std::ostream& out) {
 
 void print_slowest_items(const Analysis& a, std::ostream& out) {
   if (a.slowest_items.empty()) return;
-  TextTable t({"id", "chapter", "rank", "chars", "seconds", "start", "end", "status", "error"},
-              {true, true, true, true, true, true, true, false, false});
+  const bool errors = std::any_of(a.slowest_items.begin(), a.slowest_items.end(),
+                                  [](const SlowItem& s) { return !s.error.empty(); });
+  std::vector<std::string> header{"id", "chapter", "rank", "chars", "seconds", "start", "end",
+                                  "status"};
+  if (errors) header.push_back("error");
+  TextTable t(header, {true, true, true, true, true, true, true, false, false});
   for (const SlowItem& s : a.slowest_items) {
-    t.add({std::to_string(s.id), std::to_string(s.chapter), std::to_string(s.rank),
-           std::to_string(s.chars), secs(s.seconds), secs(s.start), secs(s.end),
-           io::to_string(s.status), shorten(or_dash(s.error), 60)});
+    std::vector<std::string> row{std::to_string(s.id),    std::to_string(s.chapter),
+                                 std::to_string(s.rank),  std::to_string(s.chars),
+                                 secs(s.seconds),         secs(s.start),
+                                 secs(s.end),             io::to_string(s.status)};
+    if (errors) row.push_back(shorten(or_dash(s.error), 60));
+    t.add(row);
   }
   out << "\nslowest items (encode + compute)\n";
   t.print(out);
