@@ -18,6 +18,7 @@ enum class ExitCode : int {
   kItemsFailed = 1,     ///< the job ran to the end, some items failed (see /items)
   kBadInput = 2,        ///< bad usage, job file, input, model or output path
   kRuntimeFailure = 3,  ///< MPI, I/O or internal failure while running
+  kInterrupted = 4,     ///< stopped by a signal; the result file is resumable (--resume)
 };
 
 class Error : public std::runtime_error {

@@ -40,7 +40,8 @@ commands:
   probe-batch the largest batch that fits on the device and items/s per batch size
   make-model  write the demo TorchScript model (untrained; a load generator)
 
-exit codes: 0 ok, 1 some items failed, 2 bad input or usage, 3 runtime failure
+exit codes: 0 ok, 1 some items failed, 2 bad input or usage, 3 runtime failure,
+            4 interrupted by a signal (resumable: run again with --resume)
 docs: docs/cli.md, docs/config.md, docs/reports.md, docs/hdf5-schema.md, docs/model-contract.md
 )";
 

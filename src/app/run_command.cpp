@@ -10,6 +10,7 @@
 #include "mpibatch/comm/mpi_environment.h"
 #include "mpibatch/timing/phase_timer.h"
 #include "run_job.h"
+#include "signals.h"
 
 namespace mpibatch::app {
 
@@ -20,6 +21,7 @@ int run_command(const RunArgs& args) {
   comm::MpiEnvironment environment;
   comm::MpiCommunicator comm(environment);
   setup_logging({comm.rank(), comm.size(), comm.host(), args.verbose});
+  install_signal_handlers();
   try {
     RunJob job(comm, timer, args, start_time);
     return job.run();

@@ -16,6 +16,7 @@
 #include "mpibatch/config/config_loader.h"
 #include "mpibatch/io/h5_result_writer.h"
 #include "mpibatch/model/oom_backoff_runner.h"
+#include "mpibatch/pipeline/interrupt.h"
 #include "mpibatch/model/torchscript_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
 #include "mpibatch/version.h"
@@ -307,11 +308,14 @@ int RunJob::execute() {
     spdlog::warn("{} encoder on rank {}: {}", encoder_->name(), comm_.rank(), unmapped);
   }
 
-  // Rank 0 decides: any item not ok (failed, or skipped) means exit code 1.
+  // Rank 0 decides: interrupted by a signal means exit code 4 (resumable), else any item not
+  // ok (failed, or skipped) means exit code 1.
   const bool all_ok = std::all_of(result.items.begin(), result.items.end(), [](const auto& item) {
     return item.status == io::ItemStatus::kOk;
   });
-  const int code = static_cast<int>(all_ok ? ExitCode::kOk : ExitCode::kItemsFailed);
+  const int code = static_cast<int>(result.interrupted_by != 0 ? ExitCode::kInterrupted
+                                    : all_ok                   ? ExitCode::kOk
+                                                               : ExitCode::kItemsFailed);
   run_on_all(comm_, [&] {  // a failed commit (disk full, ...) is one message and exit 3
     if (root()) commit(result, code);
   });
@@ -335,6 +339,11 @@ void RunJob::commit(const pipeline::PipelineResult& result, int code) {
       "results in {}",
       result.items.size(), computed, result.failed, skipped, wall,
       static_cast<double>(computed) / wall, config_.output.path);
+  if (result.interrupted_by != 0) {
+    spdlog::warn("interrupted by {}: {} items not run; run the job again with --resume to "
+                 "finish it (exit code 4)",
+                 pipeline::signal_name(result.interrupted_by), skipped);
+  }
 }
 
 }  // namespace mpibatch::app

@@ -20,7 +20,8 @@ BatchWorker::BatchWorker(RankContext& ctx, const PipelineOptions& options, doubl
       attempt_(options.attempt),
       max_failures_in_a_row_(options.max_consecutive_failures),
       simulated_speed_(options.simulated_speed > 0 ? options.simulated_speed : 1.0),
-      epoch_(epoch) {}
+      epoch_(epoch),
+      fault_(fault_from_environment()) {}
 
 std::vector<std::vector<const work::WorkItem*>> BatchWorker::batches(
     const std::vector<const work::WorkItem*>& items) const {
@@ -35,6 +36,9 @@ std::vector<std::vector<const work::WorkItem*>> BatchWorker::batches(
 }
 
 std::vector<ItemResult> BatchWorker::run_batch(const std::vector<const work::WorkItem*>& batch) {
+  if (fault_ && fault_->rank == ctx_.comm.rank() && fault_->batch == batch_number_) {
+    fault_->inject();
+  }
   const timing::Clock& clock = ctx_.timer.clock();
   const double start = clock.now() - epoch_;
   if (first_start_ < 0) first_start_ = start;
@@ -147,6 +151,25 @@ void BatchWorker::forward(std::vector<ItemResult*>& results,
       forward(single, {ids[k]});
     }
   }
+}
+
+std::vector<ItemResult> BatchWorker::skip_batch(const std::vector<const work::WorkItem*>& batch,
+                                                const std::string& reason) const {
+  const double now = ctx_.timer.clock().now() - epoch_;
+  std::vector<ItemResult> results(batch.size());
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    io::ItemRecord& rec = results[k].record;
+    rec.id = batch[k]->id;
+    rec.chapter = batch[k]->chapter;
+    rec.index = batch[k]->index;
+    rec.rank = ctx_.comm.rank();
+    rec.attempt = attempt_;
+    rec.chars = batch[k]->chars;
+    rec.status = io::ItemStatus::kSkipped;
+    rec.error = reason;
+    rec.start = rec.end = now;
+  }
+  return results;
 }
 
 bool BatchWorker::stopped() const {

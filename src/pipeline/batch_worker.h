@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "fault_injection.h"
 #include "mpibatch/pipeline/pipeline.h"
 
 namespace mpibatch::pipeline {
@@ -27,6 +28,11 @@ class BatchWorker {
   /// With release_memory, the runner's cached memory is released first when the batch begins
   /// in another chapter than the last batch began.
   std::vector<ItemResult> run_batch(const std::vector<const work::WorkItem*>& batch);
+
+  /// The batch's items recorded as skipped with `reason`, without encoding or calling the
+  /// model (the job was interrupted); not counted in items_done().
+  std::vector<ItemResult> skip_batch(const std::vector<const work::WorkItem*>& batch,
+                                     const std::string& reason) const;
 
   /// True once the model failed max_consecutive_failures items in a row; later items are
   /// recorded as skipped without calling the model.
@@ -58,6 +64,7 @@ class BatchWorker {
   std::int32_t batch_number_ = 0;
   std::uint64_t done_ = 0;
   std::uint64_t failed_ = 0;
+  std::optional<Fault> fault_;  ///< MPIBATCH_FAULT (a testing knob)
   double first_start_ = -1.0;
   double last_end_ = 0.0;
 };

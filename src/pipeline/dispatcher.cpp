@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "mpibatch/error.h"
+#include "mpibatch/pipeline/interrupt.h"
 #include "mpibatch/sched/dynamic_policy.h"
 #include "wire.h"
 
@@ -47,7 +48,8 @@ Dispatcher::Dispatcher(const WorkPlan& plan, const PipelineOptions& options, int
 
 std::vector<std::size_t> Dispatcher::next(int rank, double now) {
   const auto r = static_cast<std::size_t>(rank);
-  std::vector<sched::ItemIndex> chunk = policy_->next(rank, now);
+  std::vector<sched::ItemIndex> chunk;
+  if (interrupt_signal_ == 0) chunk = policy_->next(rank, now);
   std::vector<std::size_t> items;
   items.reserve(chunk.size());
   for (sched::ItemIndex i : chunk) {
@@ -89,6 +91,23 @@ std::vector<const work::WorkItem*> Dispatcher::take_unassigned() {
   return items;
 }
 
+void Dispatcher::interrupt(int signal, int rank, comm::Communicator& comm) {
+  if (interrupt_signal_ != 0) return;
+  interrupt_signal_ = signal;
+  interrupt_reason_ = pipeline::interrupted_reason(signal, rank);
+  spdlog::warn(
+      "{} on rank {}: no new work is handed out; the batches in flight finish, the "
+      "items not run are recorded as skipped; run the job again with --resume",
+      signal_name(signal), rank);
+  // Every worker still holding items: not done, or done (a static share, say) but not yet
+  // reported.
+  for (int r = 1; r < ranks_; ++r) {
+    const auto w = static_cast<std::size_t>(r);
+    if (!done_[w] || !outstanding_[w].empty())
+      comm.send(r, wire::kTagStop, wire::pack(wire::Stop{interrupt_reason_}));
+  }
+}
+
 void Dispatcher::root_leaves() {
   policy_->leave(0);
   mark_done(0);
@@ -115,6 +134,14 @@ void Dispatcher::handle(const comm::Message& message, comm::Communicator& comm, 
     }
     policy_->finished(rank, outstanding.front(), control.seconds);
     outstanding.pop_front();
+    return;
+  }
+  if (control.kind == wire::Control::kInterrupted) {
+    interrupt(static_cast<int>(control.seconds), rank, comm);
+    return;
+  }
+  if (control.kind == wire::Control::kLeave && interrupt_signal_ != 0) {
+    mark_done(rank);  // it skipped what it held
     return;
   }
   if (control.kind == wire::Control::kLeave) {

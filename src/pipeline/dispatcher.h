@@ -14,6 +14,7 @@
 
 #include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mpibatch/comm/communicator.h"
@@ -50,6 +51,15 @@ class Dispatcher {
   /// Rank 0 wants no more work; the policy hands the rest to the workers.
   void root_leaves();
 
+  /// NOTE [interruption]: `signal` stopped `rank`. From now on every request gets an empty
+  /// grant, and every worker still holding items gets Stop{interrupted_reason()} via `comm`.
+  /// Later calls do nothing.
+  void interrupt(int signal, int rank, comm::Communicator& comm);
+  /// The signal of the first interrupt() call, or 0.
+  int interrupted_by() const { return interrupt_signal_; }
+  /// The error to record for the items not run (empty unless interrupted).
+  const std::string& interrupted_reason() const { return interrupt_reason_; }
+
   /// True once every worker (rank > 0) has been told that there is no more work, or left.
   bool workers_done() const { return workers_done_ == ranks_ - 1; }
   /// Ranks (rank 0 included) holding a chunk they have not reported yet: the others wait for
@@ -76,6 +86,8 @@ class Dispatcher {
   int workers_done_ = 0;
   std::size_t handed_out_ = 0;
   std::vector<bool> handed_;  ///< by policy index
+  int interrupt_signal_ = 0;
+  std::string interrupt_reason_;
 };
 
 }  // namespace mpibatch::pipeline

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
 #include "batch_worker.h"
 #include "dispatcher.h"
+#include "mpibatch/pipeline/interrupt.h"
 #include "root_loop.h"
 #include "wire.h"
 
@@ -19,8 +22,19 @@ constexpr std::size_t kMaxBytesInFlight = 256u << 20;
 /// items a sleep would cost more than the item (bench_rank0_capacity).
 constexpr std::chrono::microseconds kGrantSpin{100};
 
+// NOTE [interruption]: a signal on any rank (interrupt.h) ends the job within about one batch,
+// with every item accounted for. A worker that sees its own signal tells rank 0
+// (Control::kInterrupted). Rank 0, on its own signal or such a notice, hands out no more work
+// (every request gets an empty grant) and sends Stop to every worker still working. From then
+// on each rank records the items it still holds as skipped, with the reason, without calling
+// the model; rank 0 does the same with the items never handed out. The job then ends as usual:
+// the result file is written, the exit code is ExitCode::kInterrupted, and --resume runs the
+// skipped items.
+
 /// A worker rank: asks rank 0 for chunks (NOTE [chunk protocol]) and sends results per batch.
-void run_worker(RankContext& ctx, BatchWorker& worker) {
+/// Returns the signal that interrupted the job, as far as this rank knows, or 0.
+int run_worker(RankContext& ctx, BatchWorker& worker,
+               const std::function<int(int)>& interrupted_by_signal) {
   comm::Communicator& comm = ctx.comm;
   timing::PhaseTimer& timer = ctx.timer;
   std::size_t in_flight = 0;
@@ -46,18 +60,33 @@ void run_worker(RankContext& ctx, BatchWorker& worker) {
     spdlog::debug("chunk of {} items", items.size());
     return items;
   };
+  int stop_signal = 0;
+  std::string stop_reason;  // set once interrupted (NOTE [interruption])
+  auto interrupted = [&] {
+    if (!stop_reason.empty()) return true;
+    if (const int signal = interrupted_by_signal(comm.rank())) {
+      control(wire::Control::kInterrupted, signal);
+      stop_signal = signal;
+      stop_reason = interrupted_reason(signal, comm.rank());
+    } else if (auto stop = comm.try_receive(wire::kTagStop)) {
+      stop_signal = SIGTERM;  // some rank's signal; rank 0 records which
+      stop_reason = wire::unpack<wire::Stop>(stop->data, "stop").reason;
+    }
+    return !stop_reason.empty();
+  };
   const timing::Clock& clock = timer.clock();
   control(wire::Control::kRequest, 0.0);
   std::vector<work::WorkItem> chunk = next_chunk();
   while (!chunk.empty()) {
-    // Prefetch: the next chunk comes while this one runs. A rank whose model keeps failing
-    // asks no more; the items it already holds are recorded as skipped.
-    const bool asked = !worker.stopped();
+    // Prefetch: the next chunk comes while this one runs. A rank whose model keeps failing,
+    // or that was interrupted, asks no more; the items it already holds are recorded as skipped.
+    const bool asked = !worker.stopped() && !interrupted();
     if (asked) control(wire::Control::kRequest, 0.0);
     const double start = clock.now();
     std::vector<const work::WorkItem*> items;
     for (const work::WorkItem& item : chunk) items.push_back(&item);
-    for (const auto& batch : worker.batches(items)) deliver(worker.run_batch(batch));
+    for (const auto& batch : worker.batches(items))
+      deliver(interrupted() ? worker.skip_batch(batch, stop_reason) : worker.run_batch(batch));
     control(wire::Control::kReport, clock.now() - start);
     if (asked) {
       chunk = next_chunk();
@@ -68,6 +97,7 @@ void run_worker(RankContext& ctx, BatchWorker& worker) {
   }
   timer.enter(Phase::kComm);
   comm.wait_sends();
+  return stop_signal;
 }
 
 }  // namespace
@@ -122,11 +152,12 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
   // 2. Compute; results stream to rank 0, which assembles and writes chapters as they complete.
   BatchWorker worker(ctx, options, epoch);
   std::unique_ptr<RootLoop> root_loop;
+  int interrupted_by = 0;
   if (root) {
     root_loop = std::make_unique<RootLoop>(ctx, plan, *writer, options, worker, epoch);
     root_loop->run();
   } else {
-    run_worker(ctx, worker);
+    interrupted_by = run_worker(ctx, worker, options.interrupted);
   }
   self.items = worker.items_done();
   self.items_failed = worker.items_failed();
@@ -153,11 +184,13 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
     for (const comm::Bytes& row : rows) {
       result.ranks.push_back(wire::unpack<io::RankRecord>(row, "rank record"));
     }
+    interrupted_by = root_loop->interrupted_by();
     ChapterAssembler& assembler = root_loop->assembler();
     result.failed = assembler.failed();
     result.chapters = assembler.chapters();
     result.items = assembler.take_records();
   }
+  result.interrupted_by = interrupted_by;
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "mpibatch/comm/backoff.h"
+#include "mpibatch/pipeline/interrupt.h"
 #include "wire.h"
 
 namespace mpibatch::pipeline {
@@ -26,9 +27,10 @@ RootLoop::RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& wri
       epoch_(epoch),
       dispatcher_(plan, options, ctx.comm.size()),
       assembler_(plan.chapters, plan.items.size(), plan.reused, writer, ctx.timer),
-      progress_(plan.items.size() - plan.reused.records.size(), ctx.comm.size(),
-                ctx.timer.clock(), options.progress_interval_s),
-      reused_(plan.reused.records.size()) {}
+      progress_(plan.items.size() - plan.reused.records.size(), ctx.comm.size(), ctx.timer.clock(),
+                options.progress_interval_s),
+      reused_(plan.reused.records.size()),
+      interrupted_by_signal_(options.interrupted) {}
 
 double RootLoop::now() const { return ctx_.timer.clock().now() - epoch_; }
 
@@ -79,6 +81,11 @@ void RootLoop::show_progress() {
   progress_.update(assembler_.received() - reused_, assembler_.failed(), dispatcher_.busy_ranks());
 }
 
+bool RootLoop::interrupted() {
+  if (const int signal = interrupted_by_signal_(0)) dispatcher_.interrupt(signal, 0, ctx_.comm);
+  return dispatcher_.interrupted_by() != 0;
+}
+
 void RootLoop::run_leftovers() {
   const std::vector<const work::WorkItem*> items = dispatcher_.take_unassigned();
   spdlog::debug("{} items no other rank can take: rank 0 runs them", items.size());
@@ -88,6 +95,10 @@ void RootLoop::run_leftovers() {
 double RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
   double busy_s = 0.0;
   for (const auto& batch : worker_.batches(chunk)) {
+    if (interrupted()) {  // NOTE [interruption]
+      take(worker_.skip_batch(batch, dispatcher_.interrupted_reason()));
+      continue;
+    }
     auto running = boost::asio::post(
         compute_, std::packaged_task<std::vector<ItemResult>()>([this, &batch, &busy_s] {
           const double start = now();
@@ -105,6 +116,7 @@ void RootLoop::run() {
     ctx_.timer.enter(Phase::kComm);
     poll();
     take({});
+    interrupted();
     if (worker_.stopped()) {  // the model keeps failing here: the workers run what is left
       dispatcher_.root_leaves();
       break;
@@ -120,6 +132,7 @@ void RootLoop::run() {
     ctx_.timer.enter(Phase::kComm);
     const bool any = poll();
     take({});
+    interrupted();
     if (dispatcher_.workers_done() && dispatcher_.unassigned() > 0) {
       run_leftovers();
       continue;

@@ -29,6 +29,8 @@ class RootLoop {
   void run();
 
   ChapterAssembler& assembler() { return assembler_; }
+  /// The signal that interrupted the job, or 0.
+  int interrupted_by() const { return dispatcher_.interrupted_by(); }
 
  private:
   /// Handles every message that has arrived; true if there was one. Touches no timer.
@@ -44,6 +46,9 @@ class RootLoop {
   /// Returns the seconds its batches took (serving and assembling not counted, as a worker's
   /// report counts only its own work).
   double run_chunk(const std::vector<const work::WorkItem*>& chunk);
+  /// True once the job is interrupted: by this process's signal (passed on to the dispatcher
+  /// here) or a worker's (NOTE [interruption]).
+  bool interrupted();
   /// When every worker is done but items are left (the ranks that would have run them left:
   /// their model kept failing), rank 0 runs them, or records them as skipped if it stopped too.
   void run_leftovers();
@@ -55,8 +60,9 @@ class RootLoop {
   ChapterAssembler assembler_;
   Progress progress_;
   std::uint64_t reused_;
-  std::vector<comm::Bytes> received_;    ///< result messages not yet assembled
-  boost::asio::thread_pool compute_{1};  ///< runs rank 0's batches; joined on destruction
+  std::function<int(int)> interrupted_by_signal_;  ///< PipelineOptions::interrupted
+  std::vector<comm::Bytes> received_;              ///< result messages not yet assembled
+  boost::asio::thread_pool compute_{1};            ///< runs rank 0's batches; joined on destruction
 };
 
 }  // namespace mpibatch::pipeline

@@ -27,6 +27,7 @@
 #include "mpibatch/io/result_writer.h"
 #include "mpibatch/io/run_records.h"
 #include "mpibatch/model/model_runner.h"
+#include "mpibatch/pipeline/interrupt.h"
 #include "mpibatch/sched/policy.h"
 #include "mpibatch/timing/phase_timer.h"
 #include "mpibatch/work/work_item.h"
@@ -82,6 +83,9 @@ struct PipelineOptions {
   /// Return cached GPU memory to the driver before a batch that begins in another chapter than
   /// the last batch began (gpu.release_memory).
   bool release_memory = false;
+  /// Polled between batches: the signal that interrupted rank `rank`, or 0 (NOTE
+  /// [interruption]). Default: this process's interrupt_signal() (interrupt.h). Tests replace it.
+  std::function<int(int rank)> interrupted = [](int) { return interrupt_signal(); };
   /// For tests and benchmarks: on rank 0, makes the policy instead of `schedule`.
   std::function<std::unique_ptr<sched::Policy>()> make_policy;
 };
@@ -103,6 +107,9 @@ struct RankContext {
 
 struct PipelineResult {
   io::RankRecord self;  ///< this rank's row, completed
+  /// The signal that interrupted the job (NOTE [interruption] in pipeline.cpp), or 0; on a
+  /// worker, only as far as it knows.
+  int interrupted_by = 0;
   // Rank 0 only:
   std::vector<io::RankRecord> ranks;        ///< every rank's row, rank order
   std::vector<io::ItemRecord> items;        ///< every item's row, id order

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <map>
 #include <mutex>
 
@@ -429,4 +431,53 @@ TEST(Pipeline, WhenTheModelFailsOnEveryRankTheJobStillEndsWithEveryItemAccounted
     }
     EXPECT_LE(failed, 4u) << schedule;  // at most 2 per rank before it stops
   }
+}
+
+/// NOTE [interruption]: a signal on rank `signalled` once its model has run 2 batches.
+void expect_interruption_accounts_for_every_item(const std::string& schedule, int signalled) {
+  const mp::WorkPlan plan = make_plan(6, 20);  // ~0.25 s of work per rank at 5 ms per item
+  FakeWorld world(3);
+  RunOutput out;
+  std::atomic<FakeModelRunner*> runner_of_signalled{nullptr};
+  mp::PipelineOptions options = with_schedule(schedule);
+  options.batch_size = 2;
+  options.interrupted = [&](int rank) {
+    FakeModelRunner* runner = runner_of_signalled.load();
+    return rank == signalled && runner && runner->batch_sizes().size() >= 2 ? SIGTERM : 0;
+  };
+  run_on(
+      world, plan, out,
+      [&](FakeModelRunner& runner, int rank) {
+        runner.seconds_per_item = 0.005;
+        if (rank == signalled) runner_of_signalled = &runner;
+      },
+      options);
+  const auto& items = out.results[0].items;
+  ASSERT_EQ(items.size(), plan.items.size()) << schedule;
+  EXPECT_EQ(out.results[0].interrupted_by, SIGTERM) << schedule;
+  std::size_t ok = 0, skipped = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    EXPECT_EQ(items[i].id, i);
+    if (items[i].status == mio::ItemStatus::kOk) ++ok;
+    if (items[i].status == mio::ItemStatus::kSkipped) {
+      ++skipped;
+      EXPECT_EQ(items[i].error, "not run: the job was interrupted by SIGTERM on rank " +
+                                    std::to_string(signalled) + "; run it again with --resume");
+    }
+  }
+  EXPECT_EQ(ok + skipped, items.size()) << schedule;  // nothing failed
+  EXPECT_GT(ok, 0u) << schedule;
+  EXPECT_GT(skipped, items.size() / 4) << schedule;  // the rest was not run
+  // The signalled rank ran no batch after it saw the signal.
+  EXPECT_EQ(out.batch_sizes[static_cast<std::size_t>(signalled)].size(), 2u) << schedule;
+}
+
+TEST(Pipeline, ASignalOnAWorkerStopsTheJobWithTheItemsNotRunRecordedAsSkipped) {
+  for (const char* schedule : {"dynamic", "static"})
+    expect_interruption_accounts_for_every_item(schedule, 1);
+}
+
+TEST(Pipeline, ASignalOnRankZeroStopsTheWorkersToo) {
+  for (const char* schedule : {"dynamic", "static"})
+    expect_interruption_accounts_for_every_item(schedule, 0);
 }
