@@ -51,7 +51,8 @@ class RunJob {
   std::unique_ptr<io::H5ResultWriter> make_dataset_writer() const;
   /// Gathers the rank rows and, on rank 0, writes `records` and commits the file.
   void commit_dataset_job(io::H5ResultWriter* writer, const io::TrainRecords& records,
-                          std::uint64_t samples, std::uint32_t attempt, const std::string& summary);
+                          std::uint64_t samples, std::uint32_t attempt, int code,
+                          const std::string& summary);
   /// The pipeline options from the config, for this rank (attempt not set).
   pipeline::PipelineOptions pipeline_options() const;
   /// Rank 0: root attributes, tables, rename to the final name.

@@ -26,13 +26,16 @@ int RunJob::train() {
   });
   const io::TrainRecords records = trainer->run();
   const double accuracy = trainer->final_accuracy();
-  commit_dataset_job(writer.get(), records, trainer->samples_trained(), trainer->attempt(),
+  const int code =
+      static_cast<int>(trainer->interrupted_by() ? ExitCode::kInterrupted : ExitCode::kOk);
+  commit_dataset_job(writer.get(), records, trainer->samples_trained(), trainer->attempt(), code,
                      fmt::format("{} steps{}", records.steps.size(),
                                  std::isnan(accuracy) ? std::string()
                                                       : fmt::format(", evaluation accuracy {:.2f}%",
                                                                     100 * accuracy)) +
-                         "; model in " + config_.train.export_model);
-  return 0;
+                         (code == 0 ? "; model in " + config_.train.export_model
+                                    : "; interrupted: resume with --resume"));
+  return code;
 }
 
 int RunJob::classify() {
@@ -45,18 +48,19 @@ int RunJob::classify() {
   });
   const io::TrainRecords records = classifier->run();
   const io::EpochRecord& summary = records.epochs.front();
-  commit_dataset_job(writer.get(), records, classifier->samples(), 0,
-                     fmt::format("{} samples classified, loss {:.4f}, accuracy {:.2f}%",
-                                 summary.eval_samples, summary.eval_loss,
-                                 100 * summary.eval_accuracy));
+  commit_dataset_job(
+      writer.get(), records, classifier->samples(), 0, 0,
+      fmt::format("{} samples classified, loss {:.4f}, accuracy {:.2f}%", summary.eval_samples,
+                  summary.eval_loss, 100 * summary.eval_accuracy));
   return 0;
 }
 
 void RunJob::require_cpu() const {
   if (device_.device != "cpu") {
-    throw ConfigError({"runtime.device: dataset jobs (train, infer over a dataset) run on CPU "
-                       "ranks so far (this rank chose " +
-                       device_.device + "); set runtime.device: cpu"});
+    throw ConfigError(
+        {"runtime.device: dataset jobs (train, infer over a dataset) run on CPU "
+         "ranks so far (this rank chose " +
+         device_.device + "); set runtime.device: cpu"});
   }
 }
 
@@ -68,7 +72,7 @@ std::unique_ptr<io::H5ResultWriter> RunJob::make_dataset_writer() const {
 }
 
 void RunJob::commit_dataset_job(io::H5ResultWriter* writer, const io::TrainRecords& records,
-                                std::uint64_t samples, std::uint32_t attempt,
+                                std::uint64_t samples, std::uint32_t attempt, int code,
                                 const std::string& summary) {
   io::RankRecord self = rank_row();
   self.batch_size =
@@ -86,8 +90,9 @@ void RunJob::commit_dataset_job(io::H5ResultWriter* writer, const io::TrainRecor
   run_on_all(comm_, [&] {
     if (!root()) return;
     std::vector<io::RankRecord> ranks;
-    for (const comm::Bytes& row : rows) ranks.push_back(comm::unpack<io::RankRecord>(row, "rank row"));
-    io::RunInfo info = run_info(0);
+    for (const comm::Bytes& row : rows)
+      ranks.push_back(comm::unpack<io::RankRecord>(row, "rank row"));
+    io::RunInfo info = run_info(code);
     info.schedule = "shards";
     info.attempt = attempt;
     writer->write_training(records);

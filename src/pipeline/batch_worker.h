@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "fault_injection.h"
+#include "mpibatch/pipeline/fault_injection.h"
 #include "mpibatch/pipeline/pipeline.h"
 
 namespace mpibatch::pipeline {

@@ -1,4 +1,4 @@
-#include "fault_injection.h"
+#include "mpibatch/pipeline/fault_injection.h"
 
 #include <spdlog/spdlog.h>
 

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -13,6 +14,8 @@
 #include "grad_buckets.h"
 #include "mpibatch/comm/packing.h"
 #include "mpibatch/error.h"
+#include "mpibatch/pipeline/fault_injection.h"
+#include "mpibatch/pipeline/interrupt.h"
 #include "mpibatch/train/lr_schedule.h"
 #include "mpibatch/train/shards.h"
 #include "samples.h"
@@ -33,9 +36,9 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const config::TrainSecti
     return std::make_unique<torch::optim::AdamW>(
         params, torch::optim::AdamWOptions(train.lr).weight_decay(train.weight_decay));
   }
-  return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(train.lr)
-                                                         .momentum(train.momentum)
-                                                         .weight_decay(train.weight_decay));
+  return std::make_unique<torch::optim::SGD>(
+      params,
+      torch::optim::SGDOptions(train.lr).momentum(train.momentum).weight_decay(train.weight_decay));
 }
 
 }  // namespace
@@ -59,8 +62,12 @@ struct Trainer::Impl {
       : comm(c), config(cfg), train(cfg.train), timer(t) {}
 
   std::size_t global_batch() const { return static_cast<std::size_t>(train.global_batch); }
-  std::uint64_t steps_per_epoch() const { return train::steps_per_epoch(data.size(), global_batch()); }
-  std::uint64_t total_steps() const { return steps_per_epoch() * static_cast<std::uint64_t>(train.epochs); }
+  std::uint64_t steps_per_epoch() const {
+    return train::steps_per_epoch(data.size(), global_batch());
+  }
+  std::uint64_t total_steps() const {
+    return steps_per_epoch() * static_cast<std::uint64_t>(train.epochs);
+  }
 
   void broadcast_parameters() {
     std::vector<float> values = flatten_values(params);
@@ -103,6 +110,8 @@ struct Trainer::Impl {
     return {sums[0] / sums[2], sums[1] / sums[2]};
   }
 
+  int interrupted_by = 0;  ///< the signal that stopped training (NOTE [interruption]), or 0
+
   void checkpoint() {
     if (comm.rank() == 0) {
       save_checkpoint(train.checkpoint, module, *optimizer, state, config.effective_yaml, identity);
@@ -119,7 +128,8 @@ Trainer::Trainer(comm::Communicator& comm, const config::JobConfig& config,
   if (s.data.size() == 0) {
     throw InputError("train.data: '" + s.train.data + "' has no samples; give a training set");
   }
-  if (!s.train.eval_data.empty()) s.eval = read_dataset(s.train.eval_data, s.train.eval_labels, s.train.x_name, s.train.y_name);
+  if (!s.train.eval_data.empty())
+    s.eval = read_dataset(s.train.eval_data, s.train.eval_labels, s.train.x_name, s.train.y_name);
   if (s.eval.size() > 0 && s.eval.sample_shape != s.data.sample_shape) {
     throw InputError("train.eval_data: '" + s.train.eval_data +
                      "' has samples of another shape than train.data; use the same dataset's "
@@ -156,17 +166,20 @@ io::TrainRecords Trainer::run() {
   const std::uint64_t total = s.total_steps();
   const auto checkpoint_every = static_cast<std::uint64_t>(s.train.checkpoint_every);
   if (comm.rank() == 0) {
-    spdlog::info("training {} on {} samples{}: {} epochs of {} steps, global batch {} over {} "
-                 "ranks, {} gradient bucket(s){}",
-                 s.train.model, s.data.size(),
-                 s.eval.size() ? " (" + std::to_string(s.eval.size()) + " to evaluate)" : "",
-                 s.train.epochs, per_epoch, s.train.global_batch, comm.size(), buckets.buckets(),
-                 s.state.step ? ", resuming at step " + std::to_string(s.state.step) : "");
+    spdlog::info(
+        "training {} on {} samples{}: {} epochs of {} steps, global batch {} over {} "
+        "ranks, {} gradient bucket(s){}",
+        s.train.model, s.data.size(),
+        s.eval.size() ? " (" + std::to_string(s.eval.size()) + " to evaluate)" : "", s.train.epochs,
+        per_epoch, s.train.global_batch, comm.size(), buckets.buckets(),
+        s.state.step ? ", resuming at step " + std::to_string(s.state.step) : "");
   }
   io::TrainRecords& records = s.state.records;
   std::vector<io::RankEpochRecord> mine;
+  const std::optional<pipeline::Fault> fault = pipeline::fault_from_environment();
+  bool interrupted = false;
 
-  while (s.state.step < total) {
+  while (s.state.step < total && !interrupted) {
     const auto epoch = static_cast<std::uint32_t>(s.state.step / per_epoch);
     const auto order = epoch_order(s.data.size(), static_cast<std::uint64_t>(s.train.seed), epoch);
     const auto before = timer.totals().seconds;
@@ -177,20 +190,27 @@ io::TrainRecords Trainer::run() {
     row.attempt = s.state.attempt;
     double loss_sum = 0.0;  // over the epoch's global batches, on every rank
     std::uint64_t epoch_samples = 0;
-    for (std::uint64_t in_epoch = s.state.step % per_epoch; in_epoch < per_epoch; ++in_epoch) {
+    for (std::uint64_t in_epoch = s.state.step % per_epoch; in_epoch < per_epoch && !interrupted;
+         ++in_epoch) {
+      if (fault && fault->rank == comm.rank() &&
+          static_cast<std::uint64_t>(fault->batch) == s.state.step)
+        fault->inject();
       const double step_start = clock.now();
       const Range batch = step_range(s.data.size(), s.global_batch(), in_epoch);
       const Range part = rank_part(batch.size(), comm.size(), comm.rank());
-      const double lr = learning_rate(s.train.lr_schedule, s.train.lr,
-                                      static_cast<std::uint64_t>(s.train.warmup_steps), total,
-                                      s.state.step);
+      const double lr =
+          learning_rate(s.train.lr_schedule, s.train.lr,
+                        static_cast<std::uint64_t>(s.train.warmup_steps), total, s.state.step);
       for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
 
       timer.enter(Phase::kEncode);
-      double local[1] = {0.0};
+      // [0]: this rank's loss share; [1]: 1 if a signal interrupted it (NOTE [interruption]):
+      // summed with the loss, so every rank stops after the same step at no extra message.
+      double local[2] = {0.0, 0.0};
       buckets.zero();
       if (part.size() > 0) {
-        const auto [x, y] = batch_of(s.data, order, batch.begin + part.begin, batch.begin + part.end);
+        const auto [x, y] =
+            batch_of(s.data, order, batch.begin + part.begin, batch.begin + part.end);
         timer.enter(Phase::kCompute);
         const at::Tensor logits = s.module.forward({x}).toTensor();
         // Summed over this rank's samples, divided by the GLOBAL batch: the sum over ranks is
@@ -201,7 +221,9 @@ io::TrainRecords Trainer::run() {
       }
       timer.enter(Phase::kComm);
       buckets.finish();
-      comm.all_reduce_sum(local, 1);
+      local[1] = pipeline::interrupt_signal() != 0 ? 1.0 : 0.0;
+      comm.all_reduce_sum(local, 2);
+      interrupted = local[1] > 0;
       timer.enter(Phase::kCompute);
       s.optimizer->step();
       s.samples += part.size();
@@ -211,37 +233,54 @@ io::TrainRecords Trainer::run() {
       records.steps.push_back({s.state.step, epoch, static_cast<std::uint32_t>(batch.size()), lr,
                                local[0], clock.now() - step_start, s.state.attempt});
       ++s.state.step;
-      if (checkpoint_every > 0 && s.state.step % checkpoint_every == 0 && s.state.step < total) {
+      if (interrupted && s.state.step < total) {
+        timer.enter(Phase::kWrite);
+        s.checkpoint();
+        s.interrupted_by =
+            pipeline::interrupt_signal() != 0 ? pipeline::interrupt_signal() : SIGTERM;
+        if (comm.rank() == 0) {
+          spdlog::warn(
+              "interrupted at step {} of {}: checkpoint written to {}; run the job again "
+              "with --resume to continue (exit code 4)",
+              s.state.step, total, s.train.checkpoint);
+        }
+      } else if (checkpoint_every > 0 && s.state.step % checkpoint_every == 0 &&
+                 s.state.step < total) {
         timer.enter(Phase::kWrite);
         s.checkpoint();
       }
     }
-    timer.enter(Phase::kComm);
-    s.average_buffers();
-    io::EpochRecord summary{epoch, loss_sum / static_cast<double>(epoch_samples), kNaN, kNaN, 0, 0.0,
-                            s.state.attempt};
-    const bool last = s.state.step >= total;
-    const bool due = s.train.eval_every > 0 && (epoch + 1) % static_cast<std::uint32_t>(s.train.eval_every) == 0;
-    if (s.eval.size() > 0 && (last || due)) {
-      timer.enter(Phase::kCompute);
-      const double eval_start = clock.now();
-      const auto [loss, accuracy] = s.evaluate();
-      row.eval_s = clock.now() - eval_start;
-      summary.eval_loss = loss;
-      summary.eval_accuracy = accuracy;
-      summary.eval_samples = s.eval.size();
-      s.accuracy = accuracy;
-    }
-    summary.seconds = clock.now() - epoch_start;
-    records.epochs.push_back(summary);
-    if (comm.rank() == 0) {
-      spdlog::info("epoch {}/{}: train loss {:.4f}{} ({:.1f} s)", epoch + 1, s.train.epochs,
-                   summary.train_loss,
-                   std::isnan(summary.eval_accuracy)
-                       ? std::string()
-                       : fmt::format(", eval loss {:.4f}, accuracy {:.2f}%", summary.eval_loss,
-                                     100.0 * summary.eval_accuracy),
-                   summary.seconds);
+    // An interrupted epoch has no summary (its loss covers part of it); --resume continues it.
+    if (s.interrupted_by == 0) {
+      timer.enter(Phase::kComm);
+      s.average_buffers();
+      io::EpochRecord summary{
+          epoch,          loss_sum / static_cast<double>(epoch_samples), kNaN, kNaN, 0, 0.0,
+          s.state.attempt};
+      const bool last = s.state.step >= total;
+      const bool due = s.train.eval_every > 0 &&
+                       (epoch + 1) % static_cast<std::uint32_t>(s.train.eval_every) == 0;
+      if (s.eval.size() > 0 && (last || due)) {
+        timer.enter(Phase::kCompute);
+        const double eval_start = clock.now();
+        const auto [loss, accuracy] = s.evaluate();
+        row.eval_s = clock.now() - eval_start;
+        summary.eval_loss = loss;
+        summary.eval_accuracy = accuracy;
+        summary.eval_samples = s.eval.size();
+        s.accuracy = accuracy;
+      }
+      summary.seconds = clock.now() - epoch_start;
+      records.epochs.push_back(summary);
+      if (comm.rank() == 0) {
+        spdlog::info("epoch {}/{}: train loss {:.4f}{} ({:.1f} s)", epoch + 1, s.train.epochs,
+                     summary.train_loss,
+                     std::isnan(summary.eval_accuracy)
+                         ? std::string()
+                         : fmt::format(", eval loss {:.4f}, accuracy {:.2f}%", summary.eval_loss,
+                                       100.0 * summary.eval_accuracy),
+                     summary.seconds);
+      }
     }
     const auto after = timer.totals().seconds;
     auto spent = [&](Phase p) {
@@ -255,8 +294,8 @@ io::TrainRecords Trainer::run() {
     mine.push_back(row);
   }
   timer.enter(Phase::kWrite);
-  s.checkpoint();
-  if (comm.rank() == 0) {
+  if (s.interrupted_by == 0) s.checkpoint();  // else written at the interruption
+  if (comm.rank() == 0 && s.interrupted_by == 0) {
     const std::string temporary = s.train.export_model + ".partial";
     s.module.eval();
     s.module.save(temporary);
@@ -277,5 +316,6 @@ io::TrainRecords Trainer::run() {
 std::uint64_t Trainer::samples_trained() const { return impl_->samples; }
 std::uint32_t Trainer::attempt() const { return impl_->state.attempt; }
 double Trainer::final_accuracy() const { return impl_->accuracy; }
+int Trainer::interrupted_by() const { return impl_->interrupted_by; }
 
 }  // namespace mpibatch::train

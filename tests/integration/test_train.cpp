@@ -125,6 +125,25 @@ TEST(Train, ResumeOnThreeRanksContinuesARunStartedOnTwo) {
   EXPECT_EQ(mi::ResultReader(Workspace::get().output("parts")).info().attempt, 1u);
 }
 
+TEST(Train, ASignalStopsEveryRankAfterOneStepWithACheckpointAndResumeFollowsTheCurve) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  ASSERT_EQ(run_job(1, train_job("curve", 2)).exit_code, 0);
+  const std::string job = train_job("signalled", 2);
+  setenv("MPIBATCH_FAULT", "sigterm@1:130", 1);  // rank 1, before global step 130 of 200
+  const auto interrupted = run_job(2, job);
+  unsetenv("MPIBATCH_FAULT");
+  ASSERT_EQ(interrupted.exit_code, 4) << interrupted.output;
+  EXPECT_NE(interrupted.output.find("interrupted at step 131 of 200"), std::string::npos)
+      << interrupted.output;
+  EXPECT_EQ(mi::ResultReader(Workspace::get().output("signalled")).info().exit_status, 4);
+  EXPECT_EQ(train_records("signalled").steps.size(), 131u);
+
+  const auto resumed = run_job(3, job, "--resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resuming at step 131"), std::string::npos) << resumed.output;
+  expect_same_curve(train_records("curve"), train_records("signalled"));
+}
+
 TEST(Train, CorruptOrMismatchedDataEndsWithExitCode2AndTheFileNamed) {
   SKIP_WITHOUT_FASHION_MNIST();
   const auto& dir = Workspace::get().dir();

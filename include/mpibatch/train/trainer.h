@@ -32,14 +32,18 @@ class Trainer {
           bool resume);
   ~Trainer();
 
-  /// Trains to the last step of train.epochs. Returns the records of every step and epoch
-  /// (from earlier attempts too); rank_epochs complete on rank 0 only.
+  /// Trains to the last step of train.epochs, or until a signal interrupts a rank (NOTE
+  /// [interruption]): then every rank stops after the same step, rank 0 writes a checkpoint
+  /// and no model is exported. Returns the records of every step and epoch (from earlier
+  /// attempts too); rank_epochs complete on rank 0 only.
   io::TrainRecords run();
 
   std::uint64_t samples_trained() const;  ///< by this rank, in this attempt
   std::uint32_t attempt() const;          ///< 0, or 1 + the resumed checkpoint's
   /// Accuracy on the evaluation set at the last evaluation (NaN without one).
   double final_accuracy() const;
+  /// The signal that interrupted training (every rank agrees it was interrupted), or 0.
+  int interrupted_by() const;
 
  private:
   struct Impl;

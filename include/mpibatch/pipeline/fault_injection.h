@@ -5,7 +5,7 @@
 ///   MPIBATCH_FAULT=<fault>@<rank>:<batch>
 ///
 /// makes rank <rank> inject <fault> just before its batch number <batch> (0-based, the rank's
-/// own count): `sigterm`, `sigint`, `sigusr1` (raised on itself, as if sent by Slurm or a
+/// own count; for a train job, before global step <batch>): `sigterm`, `sigint`, `sigusr1` (raised on itself, as if sent by Slurm or a
 /// user), `sigterm-twice` (two SIGTERMs in a row: exit at once), `sigkill` (the rank dies).
 /// Example: MPIBATCH_FAULT=sigterm@1:2.
 
