@@ -247,6 +247,7 @@ pipeline::PipelineOptions RunJob::pipeline_options() const {
   options.streams = streams();
   options.max_consecutive_failures = config_.runtime.max_consecutive_failures;
   options.progress_interval_s = config_.runtime.progress_interval;
+  options.stall_timeout_s = config_.runtime.stall_timeout;
   options.release_memory = config_.gpu.release_memory;
   const auto& speeds = config_.runtime.simulate_speed;
   const auto rank = static_cast<std::size_t>(comm_.rank());

@@ -82,6 +82,8 @@ std::vector<KeySpec> make_schema() {
           &RuntimeSection::max_consecutive_failures, int_in_range(0, 1000000)),
       row("runtime.progress_interval", &C::runtime, &RuntimeSection::progress_interval,
           non_negative_number()),
+      row("runtime.stall_timeout", &C::runtime, &RuntimeSection::stall_timeout,
+          non_negative_number()),
       row("runtime.simulate_speed", &C::runtime, &RuntimeSection::simulate_speed,
           speed_fractions()),
 

@@ -28,6 +28,8 @@ class ChapterAssembler {
   bool add(ItemResult&& result);
 
   std::uint64_t received() const { return received_; }
+  /// True once item `id`'s result (or reused row) is in.
+  bool has(std::uint64_t id) const { return id < seen_.size() && seen_[id]; }
   std::uint64_t failed() const { return failed_; }
   bool complete() const { return received_ == records_.size(); }
 

@@ -69,6 +69,13 @@ std::vector<std::size_t> Dispatcher::next(int rank, double now) {
   return items;
 }
 
+std::vector<const work::WorkItem*> Dispatcher::held_by(int rank) const {
+  std::vector<const work::WorkItem*> items;
+  for (const auto& chunk : outstanding_.at(static_cast<std::size_t>(rank)))
+    for (sched::ItemIndex i : chunk) items.push_back(&plan_.items[todo_[i]]);
+  return items;
+}
+
 int Dispatcher::busy_ranks() const {
   return static_cast<int>(std::count_if(outstanding_.begin(), outstanding_.end(),
                                         [](const auto& chunks) { return !chunks.empty(); }));

@@ -65,6 +65,8 @@ class Dispatcher {
   /// Ranks (rank 0 included) holding a chunk they have not reported yet: the others wait for
   /// work or are done.
   int busy_ranks() const;
+  /// The items `rank` holds: its chunks not reported yet, oldest first.
+  std::vector<const work::WorkItem*> held_by(int rank) const;
   /// Items the policy has not handed out yet.
   std::size_t unassigned() const { return todo_.size() - handed_out_; }
   /// Those items, taken from the policy (when every rank has left: rank 0 records them).

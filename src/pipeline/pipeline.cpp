@@ -185,6 +185,7 @@ PipelineResult run_pipeline(RankContext& ctx, const WorkPlan& plan, io::ResultWr
       result.ranks.push_back(wire::unpack<io::RankRecord>(row, "rank record"));
     }
     interrupted_by = root_loop->interrupted_by();
+    result.stalls = root_loop->stalls();
     ChapterAssembler& assembler = root_loop->assembler();
     result.failed = assembler.failed();
     result.chapters = assembler.chapters();

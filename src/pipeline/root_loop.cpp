@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/packaged_task.hpp>
 #include <boost/asio/post.hpp>
 
@@ -30,17 +31,22 @@ RootLoop::RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& wri
       progress_(plan.items.size() - plan.reused.records.size(), ctx.comm.size(), ctx.timer.clock(),
                 options.progress_interval_s),
       reused_(plan.reused.records.size()),
-      interrupted_by_signal_(options.interrupted) {}
+      interrupted_by_signal_(options.interrupted),
+      stall_timeout_s_(options.stall_timeout_s),
+      last_message_(static_cast<std::size_t>(ctx.comm.size()), 0.0),
+      last_report_(static_cast<std::size_t>(ctx.comm.size()), 0.0) {}
 
 double RootLoop::now() const { return ctx_.timer.clock().now() - epoch_; }
 
 bool RootLoop::poll() {
   bool any = false;
   while (auto message = ctx_.comm.try_receive(wire::kTagControl)) {
+    last_message_[static_cast<std::size_t>(message->source)] = now();
     dispatcher_.handle(*message, ctx_.comm, now());
     any = true;
   }
   while (auto message = ctx_.comm.try_receive(wire::kTagResults)) {
+    last_message_[static_cast<std::size_t>(message->source)] = now();
     received_.push_back(std::move(message->data));
     any = true;
   }
@@ -59,6 +65,7 @@ std::vector<ItemResult> RootLoop::serve_while(std::future<std::vector<ItemResult
   do {
     if (poll()) backoff.reset();
     show_progress();  // on time even while rank 0's own batch is long
+    check_stalls();
   } while (batch.wait_for(ctx_.comm.receiving()
                               ? std::min(backoff.next_delay(), comm::Backoff::kTransferMaxDelay)
                               : backoff.next_delay()) != std::future_status::ready);
@@ -75,6 +82,41 @@ void RootLoop::take(std::vector<ItemResult>&& results) {
   }
   received_.clear();
   show_progress();
+  check_stalls();
+}
+
+void RootLoop::check_stalls() {
+  if (stall_timeout_s_ <= 0) return;
+  const double t = now();
+  const auto due = [&](int rank, double since) {
+    return t - since >= stall_timeout_s_ &&
+           t - last_report_[static_cast<std::size_t>(rank)] >= stall_timeout_s_;
+  };
+  if (running_batch_ && !running_batch_->empty() && due(0, running_since_)) {
+    report_stall(0, t - running_since_, running_batch_->size(), *running_batch_->front());
+  }
+  for (int rank = 1; rank < ctx_.comm.size(); ++rank) {
+    if (!due(rank, last_message_[static_cast<std::size_t>(rank)])) continue;
+    const std::vector<const work::WorkItem*> held = dispatcher_.held_by(rank);
+    const auto current = std::find_if(held.begin(), held.end(), [&](const work::WorkItem* item) {
+      return !assembler_.has(item->id);
+    });
+    if (current != held.end()) {
+      report_stall(rank, t - last_message_[static_cast<std::size_t>(rank)], held.size(), **current);
+    }
+  }
+}
+
+void RootLoop::report_stall(int rank, double silent_s, std::size_t held,
+                            const work::WorkItem& item) {
+  last_report_[static_cast<std::size_t>(rank)] = now();
+  stalls_.push_back(fmt::format(
+      "rank {} {} for {:.0f} s (runtime.stall_timeout {:g} s) holding {} items; it is on item {} "
+      "(chapter {}, #{}, {} chars): a hung model call or device? The job keeps waiting; end it "
+      "(a signal writes what is done) and run again with --resume",
+      rank, rank == 0 ? "has run its batch" : "has sent nothing", silent_s, stall_timeout_s_, held,
+      item.id, item.chapter, item.index, item.chars));
+  spdlog::warn("{}", stalls_.back());
 }
 
 void RootLoop::show_progress() {
@@ -99,6 +141,8 @@ double RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
       take(worker_.skip_batch(batch, dispatcher_.interrupted_reason()));
       continue;
     }
+    running_batch_ = &batch;
+    running_since_ = now();
     auto running = boost::asio::post(
         compute_, std::packaged_task<std::vector<ItemResult>()>([this, &batch, &busy_s] {
           const double start = now();
@@ -106,7 +150,9 @@ double RootLoop::run_chunk(const std::vector<const work::WorkItem*>& chunk) {
           busy_s += now() - start;  // read after the future is ready
           return results;
         }));
-    take(serve_while(running));
+    std::vector<ItemResult> results = serve_while(running);
+    running_batch_ = nullptr;
+    take(std::move(results));
   }
   return busy_s;
 }

@@ -31,6 +31,8 @@ class RootLoop {
   ChapterAssembler& assembler() { return assembler_; }
   /// The signal that interrupted the job, or 0.
   int interrupted_by() const { return dispatcher_.interrupted_by(); }
+  /// The stall reports logged so far.
+  const std::vector<std::string>& stalls() const { return stalls_; }
 
  private:
   /// Handles every message that has arrived; true if there was one. Touches no timer.
@@ -42,6 +44,10 @@ class RootLoop {
   double now() const;
   /// Progress from the results assembled so far and the dispatcher's busy ranks.
   void show_progress();
+  /// Reports each rank that holds unfinished items but has been silent for stall_timeout_s
+  /// (rank 0: its own batch running that long), naming the item it is on.
+  void check_stalls();
+  void report_stall(int rank, double silent_s, std::size_t held, const work::WorkItem& item);
   /// Runs `chunk` batch by batch, each on the helper thread while serving the workers.
   /// Returns the seconds its batches took (serving and assembling not counted, as a worker's
   /// report counts only its own work).
@@ -62,7 +68,13 @@ class RootLoop {
   std::uint64_t reused_;
   std::function<int(int)> interrupted_by_signal_;  ///< PipelineOptions::interrupted
   std::vector<comm::Bytes> received_;              ///< result messages not yet assembled
-  boost::asio::thread_pool compute_{1};            ///< runs rank 0's batches; joined on destruction
+  double stall_timeout_s_;                         ///< PipelineOptions::stall_timeout_s
+  std::vector<double> last_message_;               ///< by rank: when rank 0 last heard from it
+  std::vector<double> last_report_;  ///< by rank: when it was last reported as stalled
+  const std::vector<const work::WorkItem*>* running_batch_ = nullptr;  ///< rank 0's own
+  double running_since_ = 0.0;
+  std::vector<std::string> stalls_;      ///< the reports, for PipelineResult::stalls
+  boost::asio::thread_pool compute_{1};  ///< runs rank 0's batches; joined on destruction
 };
 
 }  // namespace mpibatch::pipeline

@@ -119,3 +119,13 @@ TEST(Interrupt, AMalformedFaultSwitchIsAUsageError) {
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_THAT(run.output, HasSubstr("MPIBATCH_FAULT='explode@1'"));
 }
+
+TEST(Interrupt, AStalledRankIsReportedWithItsItemAndTheJobStillEnds) {
+  FaultInjected fault("stall@1:0");  // rank 1 sleeps 3 s before its first batch
+  const auto run = run_job(2, job("stalled"), "--set runtime.stall_timeout=1");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output,
+              ::testing::ContainsRegex(
+                  "rank 1 has sent nothing for [0-9]+ s \\(runtime.stall_timeout 1 s\\) "
+                  "holding [0-9]+ items; it is on item [0-9]+"));
+}

@@ -67,6 +67,9 @@ struct RuntimeSection {
   int max_consecutive_failures = 32;
   /// Seconds between rank 0's progress log lines; 0 = only the final line.
   double progress_interval = 10.0;
+  /// Seconds a rank may hold items without sending anything before rank 0 reports it as
+  /// stalled (naming its item); 0 = never.
+  double stall_timeout = 600.0;
   /// TESTING KNOB: per rank, the fraction of its real speed to run at (model calls stretched
   /// by sleeping); ranks past the list run at 1. Recorded in /ranks.simulated_speed.
   std::vector<double> simulate_speed;

@@ -5,9 +5,10 @@
 ///   MPIBATCH_FAULT=<fault>@<rank>:<batch>
 ///
 /// makes rank <rank> inject <fault> just before its batch number <batch> (0-based, the rank's
-/// own count; for a train job, before global step <batch>): `sigterm`, `sigint`, `sigusr1` (raised on itself, as if sent by Slurm or a
-/// user), `sigterm-twice` (two SIGTERMs in a row: exit at once), `sigkill` (the rank dies).
-/// Example: MPIBATCH_FAULT=sigterm@1:2.
+/// own count; for a train job, before global step <batch>): `sigterm`, `sigint`, `sigusr1` (raised
+/// on itself, as if sent by Slurm or a user), `sigterm-twice` (two SIGTERMs in a row: exit at
+/// once), `sigkill` (the rank dies), `stall` (the rank sleeps 3 s, as if its model call hung; see
+/// runtime.stall_timeout). Example: MPIBATCH_FAULT=sigterm@1:2.
 
 #include <optional>
 #include <string>
@@ -15,12 +16,13 @@
 namespace mpibatch::pipeline {
 
 struct Fault {
-  int signal = 0;  ///< raised on this process
+  int signal = 0;  ///< raised on this process; 0 = stall instead
   int times = 1;   ///< how often in a row
   int rank = 0;
   int batch = 0;
 
-  /// Raises the signal `times` times.
+  static constexpr double kStallSeconds = 3.0;
+  /// Raises the signal `times` times, or stalls for kStallSeconds.
   void inject() const;
 };
 

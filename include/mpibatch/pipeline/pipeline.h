@@ -73,7 +73,11 @@ struct PipelineOptions {
   /// rank, else 1): its batches hold batch_size x streams items.
   int streams = 1;
   double progress_interval_s = 10.0;  ///< rank 0 logs progress at most this often
-  std::uint32_t attempt = 0;          ///< recorded in every item computed by this run
+  /// Rank 0 reports a rank that holds items but has sent nothing for this long (and its own
+  /// batch running this long), naming the item it is on; again after each further period.
+  /// 0 = never (runtime.stall_timeout).
+  double stall_timeout_s = 600.0;
+  std::uint32_t attempt = 0;  ///< recorded in every item computed by this run
   /// A rank that sees the model fail on this many items in a row skips its remaining items
   /// (recorded with the reason); 0 = never.
   int max_consecutive_failures = 32;
@@ -115,6 +119,7 @@ struct PipelineResult {
   std::vector<io::ItemRecord> items;        ///< every item's row, id order
   std::vector<io::ChapterRecord> chapters;  ///< with output_length filled in
   std::uint64_t failed = 0;                 ///< items that failed
+  std::vector<std::string> stalls;          ///< the stall reports logged (stall_timeout_s)
 };
 
 /// Runs the job. Collective: every rank calls it with the same options; rank 0 passes the

@@ -78,7 +78,7 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "  threads_per_rank: auto\n"
       "  interop_threads: 1\n"
       "  log_dir: \"\"\n"
-      "  max_consecutive_failures: 32\n  progress_interval: 10\n"
+      "  max_consecutive_failures: 32\n  progress_interval: 10\n  stall_timeout: 600\n"
       "  simulate_speed: []\n"
       "gpu:\n"
       "  select: local_rank\n"

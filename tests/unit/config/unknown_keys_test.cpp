@@ -26,7 +26,7 @@ TEST_F(ConfigTest, UnknownKeyInASectionSuggestsTheClosestKey) {
           "runtime.Device: unknown key; did you mean 'runtime.device'? (jobs/x.yaml:7)",
           "runtime.threads: unknown key; the keys of runtime are schedule, rank_weights, device, "
           "on_missing_gpu, threads_per_rank, interop_threads, log_dir, "
-          "max_consecutive_failures, progress_interval, simulate_speed (jobs/x.yaml:8)"));
+          "max_consecutive_failures, progress_interval, stall_timeout, simulate_speed (jobs/x.yaml:8)"));
 }
 
 TEST_F(ConfigTest, KeyInTheWrongSectionSuggestsItsSection) {
@@ -71,7 +71,7 @@ TEST_F(ConfigTest, SectionGivenAsAScalarOrAList) {
                   "(job.yaml:3)",
                   "runtime: must be a map of keys (schedule, rank_weights, device, on_missing_gpu, "
                   "threads_per_rank, interop_threads, log_dir, max_consecutive_failures, "
-                  "progress_interval, simulate_speed), "
+                  "progress_interval, stall_timeout, simulate_speed), "
                   "got a list (job.yaml:4)",
                   "model.path: required; the TorchScript model file (.pt) to run"));
 }

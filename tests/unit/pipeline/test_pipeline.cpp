@@ -481,3 +481,24 @@ TEST(Pipeline, ASignalOnRankZeroStopsTheWorkersToo) {
   for (const char* schedule : {"dynamic", "static"})
     expect_interruption_accounts_for_every_item(schedule, 0);
 }
+
+TEST(Pipeline, ARankSilentForTheStallTimeoutIsReportedWithTheItemItIsOn) {
+  const mp::WorkPlan plan = make_plan(2, 6);
+  FakeWorld world(2);
+  RunOutput out;
+  mp::PipelineOptions options = with_schedule("static");
+  options.batch_size = 2;
+  options.stall_timeout_s = 0.15;
+  run_on(
+      world, plan, out,
+      [](FakeModelRunner& runner, int rank) {
+        runner.seconds_per_item = rank == 1 ? 0.15 : 0.0;  // rank 1: 0.3 s per batch
+      },
+      options);
+  const auto& stalls = out.results[0].stalls;
+  ASSERT_FALSE(stalls.empty());
+  EXPECT_NE(stalls.front().find("rank 1 has sent nothing for"), std::string::npos) << stalls[0];
+  EXPECT_NE(stalls.front().find("; it is on item "), std::string::npos) << stalls[0];
+  // The job still ends with every item ok: a stall is reported, not an error.
+  for (const auto& item : out.results[0].items) EXPECT_EQ(item.status, mio::ItemStatus::kOk);
+}
