@@ -60,6 +60,14 @@ json timeline_json(const Timeline& t) {
 json run_json(const Analysis& a) {
   json summary;
   for (const Figure& f : summary_figures(a)) summary[f.name] = f.value;
+  // Counts as integers (summary_figures holds them as doubles for ratios).
+  summary["ranks"] = a.ranks.size();
+  for (const auto& [name, count] : {std::pair{"items", a.items},
+                                    {"ok", a.ok},
+                                    {"failed", a.failed},
+                                    {"skipped", a.skipped},
+                                    {"computed", a.computed}})
+    summary[name] = count;
   summary["carried_over"] = a.carried_over;
   summary["devices"] = a.devices;
   summary["work_unit"] = a.work_unit;

@@ -93,6 +93,8 @@ TEST(RenderJson, StableSchemaWithEveryFigureAndNullForNaN) {
   ASSERT_EQ(doc["runs"].size(), 1u);
   const auto& r = doc["runs"][0];
   EXPECT_DOUBLE_EQ(r["summary"]["makespan_s"].get<double>(), 4.0);
+  EXPECT_TRUE(r["summary"]["items"].is_number_integer());
+  EXPECT_EQ(r["summary"]["items"], 5);
   EXPECT_EQ(r["ranks"].size(), 2u);
   EXPECT_DOUBLE_EQ(r["ranks"][1]["speed"].get<double>(), 50.0);
   EXPECT_EQ(r["stragglers"][0]["cause"], "slow_device");
