@@ -331,10 +331,11 @@ void RunJob::commit(const pipeline::PipelineResult& result, int code) {
   info.attempt = attempt_;
   writer_->commit(info, result.chapters, result.ranks, result.items);
   const double wall = timer_.elapsed();
-  const std::size_t computed = result.items.size() - plan_.work.reused.records.size();
-  const auto skipped =
+  const auto skipped = static_cast<std::size_t>(
       std::count_if(result.items.begin(), result.items.end(),
-                    [](const auto& item) { return item.status == io::ItemStatus::kSkipped; });
+                    [](const auto& item) { return item.status == io::ItemStatus::kSkipped; }));
+  // Skipped items were not computed (interrupted, or the model kept failing).
+  const std::size_t computed = result.items.size() - plan_.work.reused.records.size() - skipped;
   spdlog::info(
       "done: {} items ({} computed, {} failed, {} skipped) in {:.1f} s ({:.1f} items/s); "
       "results in {}",

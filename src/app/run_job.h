@@ -43,6 +43,9 @@ class RunJob {
   int train();
   int classify();
   void require_cpu() const;
+  /// --dry-run of a dataset job: set-up done (data read, model built, checkpoint checked); logs
+  /// that nothing was trained or written and returns 0.
+  int dry_run_dataset_job() const;
   /// This rank's /ranks row with what set-up decided (host, device, threads).
   io::RankRecord rank_row() const;
   /// The root attributes every result file gets, for exit code `code`.

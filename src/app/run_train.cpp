@@ -21,9 +21,10 @@ int RunJob::train() {
   std::unique_ptr<train::Trainer> trainer;
   run_on_all(comm_, [&] {
     require_cpu();
-    writer = make_dataset_writer();
+    if (!args_.dry_run) writer = make_dataset_writer();
     trainer = std::make_unique<train::Trainer>(comm_, config_, timer_, args_.resume);
   });
+  if (args_.dry_run) return dry_run_dataset_job();
   const io::TrainRecords records = trainer->run();
   const double accuracy = trainer->final_accuracy();
   const int code =
@@ -43,15 +44,25 @@ int RunJob::classify() {
   std::unique_ptr<train::DatasetClassifier> classifier;
   run_on_all(comm_, [&] {
     require_cpu();
-    writer = make_dataset_writer();
+    if (!args_.dry_run) writer = make_dataset_writer();
     classifier = std::make_unique<train::DatasetClassifier>(comm_, config_, timer_);
   });
+  if (args_.dry_run) return dry_run_dataset_job();
   const io::TrainRecords records = classifier->run();
   const io::EpochRecord& summary = records.epochs.front();
   commit_dataset_job(
       writer.get(), records, classifier->samples(), 0, 0,
       fmt::format("{} samples classified, loss {:.4f}, accuracy {:.2f}%", summary.eval_samples,
                   summary.eval_loss, 100 * summary.eval_accuracy));
+  return 0;
+}
+
+int RunJob::dry_run_dataset_job() const {
+  if (root()) {
+    spdlog::info("dry run: the configuration, the dataset and the model check out ({} job on {} "
+                 "ranks); nothing was trained or written",
+                 config_.job.kind, comm_.size());
+  }
   return 0;
 }
 
