@@ -114,7 +114,13 @@ pipeline::ReusedResults load_reusable_results(const std::string& path, const Job
                      "' to resume from (an interrupted run leaves only '" + path +
                      ".partial', which cannot be resumed yet); run without --resume");
   }
-  auto earlier = std::make_shared<io::ResultReader>(path);
+  std::shared_ptr<io::ResultReader> earlier;
+  try {
+    earlier = std::make_shared<io::ResultReader>(path);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--resume: ") + e.what() +
+                     "; remove it (or choose another --output) and run without --resume");
+  }
   const io::RunInfo info = earlier->info();
   if (info.job_hash != plan.job_hash) {
     throw InputError("--resume: '" + path +

@@ -119,6 +119,12 @@ std::optional<Layer> read_file_layer(const std::string& file, FileRole role,
     problems.push_back(file + ": cannot read " + what + ": it is a directory");
     return std::nullopt;
   }
+  // A FIFO or device would block or never end: only regular files (or links to them).
+  if (std::filesystem::exists(file, ignored) && !std::filesystem::is_regular_file(file, ignored)) {
+    problems.push_back(file + ": cannot read " + what +
+                       ": not a regular file (a pipe or device?); give a YAML file");
+    return std::nullopt;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     problems.push_back(file + ": cannot read " + what + ": " + std::strerror(errno));
