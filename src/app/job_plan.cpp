@@ -2,14 +2,18 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <memory>
 
 #include "mpibatch/error.h"
 #include "mpibatch/io/book_reader.h"
+#include "mpibatch/io/result_parts.h"
 #include "mpibatch/io/result_reader.h"
 #include "mpibatch/work/text_splitter.h"
 
@@ -109,31 +113,63 @@ JobPlan plan_job(const config::JobConfig& config) {
 
 pipeline::ReusedResults load_reusable_results(const std::string& path, const JobPlan& plan,
                                               std::uint32_t* attempt) {
-  if (!std::filesystem::exists(path)) {
-    throw InputError("--resume: no result file '" + path +
-                     "' to resume from (an interrupted run leaves only '" + path +
-                     ".partial', which cannot be resumed yet); run without --resume");
+  std::vector<std::string> sources = io::ResultParts::list(path);
+  if (std::filesystem::exists(path)) sources.insert(sources.begin(), path);
+  if (sources.empty()) {
+    throw InputError("--resume: no result file '" + path + "' and no committed parts in '" +
+                     io::ResultParts::folder(path) +
+                     "' to resume from; run without --resume");
   }
-  std::shared_ptr<io::ResultReader> earlier;
-  try {
-    earlier = std::make_shared<io::ResultReader>(path);
-  } catch (const InputError& e) {
-    throw InputError(std::string("--resume: ") + e.what() +
-                     "; remove it (or choose another --output) and run without --resume");
+  // owner[c]: the source whose chapter c is kept, the last one that has it.
+  std::map<std::uint32_t, std::size_t> owner;
+  std::vector<std::vector<io::ItemRecord>> items(sources.size());
+  *attempt = 0;
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    io::RunInfo info;
+    std::vector<io::ChapterRecord> chapters;
+    try {
+      const io::ResultReader source(sources[s]);
+      info = source.info();
+      chapters = source.chapters();
+      items[s] = source.items();
+    } catch (const InputError& e) {
+      throw InputError(std::string("--resume: ") + e.what() +
+                       "; remove it (or choose another --output) and run without --resume");
+    }
+    if (info.job_hash != plan.job_hash) {
+      throw InputError("--resume: '" + sources[s] +
+                       "' was made by a different job (book, model or splitting changed); "
+                       "remove it or choose another --output");
+    }
+    *attempt = std::max(*attempt, info.attempt);
+    for (const io::ChapterRecord& chapter : chapters) owner[chapter.index] = s;
   }
-  const io::RunInfo info = earlier->info();
-  if (info.job_hash != plan.job_hash) {
-    throw InputError("--resume: '" + path +
-                     "' was made by a different job (book, model or "
-                     "splitting changed); remove it or choose another --output");
+  const std::size_t parts = sources.size() - (sources.front() == path ? 1 : 0);
+  if (parts > 0) {
+    spdlog::info("resuming from {}{} committed part{} in '{}' (an earlier run that did not finish)",
+                 sources.front() == path ? "'" + path + "' and " : "", parts,
+                 parts == 1 ? "" : "s", io::ResultParts::folder(path));
   }
-  *attempt = info.attempt;
   pipeline::ReusedResults reused;
-  for (io::ItemRecord& record : earlier->items()) {
-    if (record.status == io::ItemStatus::kOk) reused.records.push_back(std::move(record));
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    for (io::ItemRecord& record : items[s]) {
+      if (record.status == io::ItemStatus::kOk && owner[record.chapter] == s) {
+        reused.records.push_back(std::move(record));
+      }
+    }
   }
-  reused.load_chapter = [earlier](std::uint32_t chapter) {
-    return earlier->chapter_output(chapter);
+  std::sort(reused.records.begin(), reused.records.end(),
+            [](const io::ItemRecord& a, const io::ItemRecord& b) { return a.id < b.id; });
+  // Chapters are loaded mostly in order, and a part holds consecutive ones: keep the last
+  // source open.
+  auto open = std::make_shared<std::pair<std::size_t, std::unique_ptr<io::ResultReader>>>();
+  reused.load_chapter = [sources, owner, open](std::uint32_t chapter) {
+    const std::size_t s = owner.at(chapter);
+    if (!open->second || open->first != s) {
+      open->second = std::make_unique<io::ResultReader>(sources[s]);
+      open->first = s;
+    }
+    return open->second->chapter_output(chapter);
   };
   return reused;
 }

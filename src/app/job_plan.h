@@ -23,10 +23,12 @@ struct JobPlan {
 /// unreadable book or one without any text.
 JobPlan plan_job(const config::JobConfig& config);
 
-/// The ok items of the earlier run's file at `path` (the job's output.path), checked to be
-/// from the same job, with a loader for their outputs chapter by chapter (the file stays open
-/// for it); the earlier run's attempt number goes to `attempt`. Throws InputError when there
-/// is no such file or it belongs to another job.
+/// The ok items of the earlier runs of the job whose output.path is `path`: its result file,
+/// if any, then its committed parts (NOTE [result parts] in io/result_parts.h), a later source
+/// superseding an earlier one chapter by chapter; each checked to be from the same job. With
+/// a loader for their outputs chapter by chapter (opening the source that holds it). The
+/// highest attempt number among them goes to `attempt`. Throws InputError when there is no
+/// source, or one is damaged or belongs to another job.
 pipeline::ReusedResults load_reusable_results(const std::string& path, const JobPlan& plan,
                                               std::uint32_t* attempt);
 

@@ -71,6 +71,20 @@ void check_output_locations(const config::JobConfig& config, bool resume) {
   }
 }
 
+/// The committed parts of an earlier run that died (NOTE [result parts]) hold results: a run
+/// without --resume replaces them only with output.overwrite (then `remove` removes them).
+void check_earlier_parts(const config::JobConfig& config, bool resume, bool remove) {
+  if (resume || io::ResultParts::list(config.output.path).empty()) return;
+  const std::string folder = io::ResultParts::folder(config.output.path);
+  if (!config.output.overwrite) {
+    throw InputError(fmt::format(
+        "output.path: '{}' holds results of an earlier run of '{}' that did not finish; run "
+        "with --resume to keep them, or set output.overwrite: true to start over",
+        folder, config.output.path));
+  }
+  if (remove) io::ResultParts::remove_all(config.output.path);
+}
+
 /// runtime.rank_weights must give one weight per rank of this run.
 void check_rank_weights(const config::JobConfig& config, int ranks) {
   const std::size_t weights = config.runtime.rank_weights.size();
@@ -170,10 +184,16 @@ void RunJob::prepare_work() {
       spdlog::info("resuming '{}': {} of {} items kept, {} to run", config_.output.path, kept,
                    plan_.work.items.size(), plan_.work.items.size() - kept);
     }
+    check_earlier_parts(config_, args_.resume, !args_.dry_run);
     if (args_.dry_run) {
       check_output_locations(config_, args_.resume);
     } else {
       writer_ = make_result_writer(config_, args_.resume);
+      if (config_.output.commit_interval > 0) {
+        parts_ = std::make_unique<io::ResultParts>(
+            config_.output.path, book_run_info(static_cast<int>(ExitCode::kInterrupted)),
+            io::ResultParts::Options{config_.output.commit_interval, config_.output.compression});
+      }
     }
   });
 }
@@ -286,6 +306,15 @@ io::RunInfo RunJob::run_info(int code) const {
   return info;
 }
 
+io::RunInfo RunJob::book_run_info(int code) const {
+  io::RunInfo info = run_info(code);
+  info.job_hash = plan_.job_hash;
+  info.output_units = config_.model.output_units;
+  info.sample_rate = config_.model.sample_rate;
+  info.attempt = attempt_;
+  return info;
+}
+
 int RunJob::execute() {
   io::RankRecord self = rank_row();
   self.batch_size = config_.model.batch_size;
@@ -294,6 +323,7 @@ int RunJob::execute() {
 
   pipeline::RankContext context{comm_, *runner_, *encoder_, timer_};
   pipeline::PipelineOptions options = pipeline_options();
+  options.parts = parts_.get();
   options.attempt = comm_.all_reduce_max(static_cast<int>(attempt_));  // known on rank 0
   const auto& speeds = config_.runtime.simulate_speed;
   self.simulated_speed = options.simulated_speed;
@@ -324,12 +354,9 @@ int RunJob::execute() {
 }
 
 void RunJob::commit(const pipeline::PipelineResult& result, int code) {
-  io::RunInfo info = run_info(code);
-  info.job_hash = plan_.job_hash;
-  info.output_units = config_.model.output_units;
-  info.sample_rate = config_.model.sample_rate;
-  info.attempt = attempt_;
-  writer_->commit(info, result.chapters, result.ranks, result.items);
+  writer_->commit(book_run_info(code), result.chapters, result.ranks, result.items);
+  parts_.reset();
+  io::ResultParts::remove_all(config_.output.path);  // the result file holds all they held
   const double wall = timer_.elapsed();
   const auto skipped = static_cast<std::size_t>(
       std::count_if(result.items.begin(), result.items.end(),

@@ -15,6 +15,7 @@
 #include "mpibatch/device/thread_budget.h"
 #include "mpibatch/encode/encoder.h"
 #include "mpibatch/io/h5_result_writer.h"
+#include "mpibatch/io/result_parts.h"
 #include "mpibatch/io/result_writer.h"
 #include "mpibatch/model/model_runner.h"
 #include "mpibatch/pipeline/pipeline.h"
@@ -50,6 +51,8 @@ class RunJob {
   io::RankRecord rank_row() const;
   /// The root attributes every result file gets, for exit code `code`.
   io::RunInfo run_info(int code) const;
+  /// run_info() with what an infer job over a book adds (hash, units, attempt).
+  io::RunInfo book_run_info(int code) const;
   /// Rank 0: the result file's writer, created at once (fails early); null elsewhere.
   std::unique_ptr<io::H5ResultWriter> make_dataset_writer() const;
   /// Gathers the rank rows and, on rank 0, writes `records` and commits the file.
@@ -74,6 +77,7 @@ class RunJob {
   JobPlan plan_;                              ///< rank 0
   std::uint32_t attempt_ = 0;                 ///< 0, or 1 + the resumed file's attempt
   std::unique_ptr<io::ResultWriter> writer_;  ///< rank 0: HDF5, with audio files if asked
+  std::unique_ptr<io::ResultParts> parts_;    ///< rank 0, unless output.commit_interval is 0
   std::unique_ptr<encode::Encoder> encoder_;
   std::unique_ptr<model::ModelRunner> model_;   ///< the TorchScript model
   std::unique_ptr<model::ModelRunner> runner_;  ///< model_ behind the OOM back-off

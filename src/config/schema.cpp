@@ -97,6 +97,8 @@ std::vector<KeySpec> make_schema() {
       row("output.path", &C::output, &OutputSection::path, path()),
       row("output.overwrite", &C::output, &OutputSection::overwrite, boolean()),
       row("output.compression", &C::output, &OutputSection::compression, int_in_range(0, 9)),
+      row("output.commit_interval", &C::output, &OutputSection::commit_interval,
+          non_negative_number()),
       row("output.audio", &C::output, &OutputSection::audio, path()),
       row("output.audio_format", &C::output, &OutputSection::audio_format, one_of({"wav", "flac"})),
       row("output.audio_pause", &C::output, &OutputSection::audio_pause, non_negative_number()),

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <regex>
 #include <utility>
 
+#include "mpibatch/work/line_pattern.h"
 #include "suggest.h"
 
 namespace mpibatch::config::detail {
@@ -288,10 +288,8 @@ Codec<std::string> heading_pattern() {
     }
     pattern = value.Scalar();
     if (pattern != "auto") {
-      try {
-        std::regex compiled(pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        return "invalid regular expression '" + pattern + "': " + e.what();
+      if (const std::string error = work::LinePattern::error_of(pattern); !error.empty()) {
+        return "invalid regular expression '" + pattern + "': " + error;
       }
     }
     out = pattern;

@@ -31,14 +31,16 @@ model::ItemOutput slice(const io::ChapterOutput& chapter, std::uint32_t k) {
 
 ChapterAssembler::ChapterAssembler(std::vector<io::ChapterRecord> chapters,
                                    std::uint64_t total_items, const ReusedResults& reused,
-                                   io::ResultWriter& writer, timing::PhaseTimer& timer)
+                                   io::ResultWriter& writer, timing::PhaseTimer& timer,
+                                   io::ResultParts* parts)
     : chapters_(std::move(chapters)),
       pending_(chapters_.size()),
       records_(total_items),
       seen_(total_items, false),
       reused_(reused),
       writer_(writer),
-      timer_(timer) {
+      timer_(timer),
+      parts_(parts) {
   for (const io::ChapterRecord& chapter : chapters_) {
     if (chapter.items == 0) write(chapter.index);
   }
@@ -97,6 +99,8 @@ void ChapterAssembler::write(std::uint32_t c) {
   const double t0 = timer_.clock().now();
   io::ChapterRecord& chapter = chapters_[c];
   Pending& pending = pending_[c];
+  const bool computed_here =
+      std::find(pending.reused.begin(), pending.reused.end(), false) != pending.reused.end();
 
   if (std::find(pending.reused.begin(), pending.reused.end(), true) != pending.reused.end()) {
     const io::ChapterOutput earlier = reused_.load_chapter(c);
@@ -163,6 +167,7 @@ void ChapterAssembler::write(std::uint32_t c) {
                       ? seconds * static_cast<double>(rec.output_length) / rows
                       : seconds / chapter.items;
   }
+  if (parts_ && computed_here) parts_->add(chapter, out, records_.data() + chapter.first_item);
 }
 
 }  // namespace mpibatch::pipeline

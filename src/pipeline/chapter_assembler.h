@@ -18,10 +18,11 @@ namespace mpibatch::pipeline {
 class ChapterAssembler {
  public:
   /// Takes the reused rows and writes the chapters that are complete at once (empty ones, and
-  /// those entirely reused). `reused` must outlive the assembler.
+  /// those entirely reused). `reused` must outlive the assembler. Chapters with items computed
+  /// in this run also go to `parts` when given.
   ChapterAssembler(std::vector<io::ChapterRecord> chapters, std::uint64_t total_items,
                    const ReusedResults& reused, io::ResultWriter& writer,
-                   timing::PhaseTimer& timer);
+                   timing::PhaseTimer& timer, io::ResultParts* parts = nullptr);
 
   /// Takes one item's result; writes its chapter if that completes it. Returns false for a
   /// duplicate (dropped).
@@ -58,6 +59,7 @@ class ChapterAssembler {
   const ReusedResults& reused_;
   io::ResultWriter& writer_;
   timing::PhaseTimer& timer_;
+  io::ResultParts* parts_;
 };
 
 }  // namespace mpibatch::pipeline

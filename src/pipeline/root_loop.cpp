@@ -27,7 +27,8 @@ RootLoop::RootLoop(RankContext& ctx, const WorkPlan& plan, io::ResultWriter& wri
       worker_(worker),
       epoch_(epoch),
       dispatcher_(plan, options, ctx.comm.size()),
-      assembler_(plan.chapters, plan.items.size(), plan.reused, writer, ctx.timer),
+      assembler_(plan.chapters, plan.items.size(), plan.reused, writer, ctx.timer, options.parts),
+      parts_(options.parts),
       progress_(plan.items.size() - plan.reused.records.size(), ctx.comm.size(), ctx.timer.clock(),
                 options.progress_interval_s),
       reused_(plan.reused.records.size()),
@@ -81,6 +82,10 @@ void RootLoop::take(std::vector<ItemResult>&& results) {
     }
   }
   received_.clear();
+  if (parts_ && parts_->due()) {
+    timing::ScopedPhase write(ctx_.timer, Phase::kWrite);
+    parts_->commit();
+  }
   show_progress();
   check_stalls();
 }

@@ -64,6 +64,7 @@ class RootLoop {
   double epoch_;
   Dispatcher dispatcher_;
   ChapterAssembler assembler_;
+  io::ResultParts* parts_;  ///< PipelineOptions::parts
   Progress progress_;
   std::uint64_t reused_;
   std::function<int(int)> interrupted_by_signal_;  ///< PipelineOptions::interrupted

@@ -1,7 +1,8 @@
 // Signals and lost ranks under mpiexec (NOTE [interruption] in src/pipeline/pipeline.cpp),
 // injected with the MPIBATCH_FAULT testing knob: a signal on one rank ends the job with exit
 // code 4 and a resumable file; --resume on another number of ranks completes it; a second
-// signal exits at once without a final file; a killed rank ends the job promptly, named.
+// signal exits at once without a final file; a killed rank ends the job promptly, named, and
+// --resume goes on from the parts committed before (NOTE [result parts]).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -34,6 +35,18 @@ std::string job(const std::string& name) {
 std::size_t count(const std::vector<mi::ItemRecord>& items, mi::ItemStatus status) {
   return static_cast<std::size_t>(std::count_if(
       items.begin(), items.end(), [&](const mi::ItemRecord& i) { return i.status == status; }));
+}
+
+/// Every chapter of `done` has the outputs of `reference` (floating-point noise aside).
+void expect_same_outputs(const mi::ResultReader& done, const mi::ResultReader& reference) {
+  for (const auto& chapter : reference.chapters()) {
+    const mi::ChapterOutput a = done.chapter_output(chapter.index);
+    const mi::ChapterOutput b = reference.chapter_output(chapter.index);
+    EXPECT_EQ(a.offsets, b.offsets) << "chapter " << chapter.index;
+    ASSERT_EQ(a.values.size(), b.values.size());
+    for (std::size_t v = 0; v < a.values.size(); ++v)
+      ASSERT_NEAR(a.values[v], b.values[v], 1e-5 + 1e-4 * std::abs(b.values[v]));
+  }
 }
 
 }  // namespace
@@ -74,14 +87,7 @@ TEST(Interrupt, ASigtermOnOneRankEndsWithExitFourAndResumeOnOtherRanksCompletesI
   std::set<std::uint32_t> attempts;
   for (const auto& item : items) attempts.insert(item.attempt);
   EXPECT_EQ(attempts, (std::set<std::uint32_t>{0, 1}));  // timing of both attempts kept
-  for (const auto& chapter : reference.chapters()) {
-    const mi::ChapterOutput a = done.chapter_output(chapter.index);
-    const mi::ChapterOutput b = reference.chapter_output(chapter.index);
-    EXPECT_EQ(a.offsets, b.offsets) << "chapter " << chapter.index;
-    ASSERT_EQ(a.values.size(), b.values.size());
-    for (std::size_t v = 0; v < a.values.size(); ++v)
-      ASSERT_NEAR(a.values[v], b.values[v], 1e-5 + 1e-4 * std::abs(b.values[v]));
-  }
+  expect_same_outputs(done, reference);
 }
 
 TEST(Interrupt, ASigusr1OnRankZeroStopsTheWorkersToo) {
@@ -101,16 +107,52 @@ TEST(Interrupt, ASecondSignalExitsAtOnceAndLeavesNoFinalFile) {
   EXPECT_FALSE(std::filesystem::exists(Workspace::get().output("twice")));
 }
 
-TEST(Interrupt, AKilledRankEndsTheJobPromptlyNamingItAndWritesNoFinalFile) {
-  FaultInjected fault("sigkill@1:0");
-  const auto start = std::chrono::steady_clock::now();
-  const auto run = run_job(3, job("killed"));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_NE(run.exit_code, 0) << run.output;
-  EXPECT_THAT(run.output, ::testing::ContainsRegex("rank 1 .*(signal 9|Killed)")) << run.output;
-  EXPECT_LT(seconds, 60.0);
-  EXPECT_FALSE(std::filesystem::exists(Workspace::get().output("killed")));
+TEST(Interrupt, AKilledRankEndsTheJobPromptlyAndResumeKeepsTheCommittedParts) {
+  // 30 chapters of 3 sentences, one item per batch, static schedule (rank 1 holds 30 items):
+  // rank 1 dies before its 16th batch, so the job cannot end first, and by then the other
+  // ranks have finished chapters that rank 0 committed (commit_interval 1 ms) to parts.
+  auto& ws = Workspace::get();
+  for (int c = 1; c <= 30; ++c) {
+    ws.dir().write("long-book/chapter" + std::to_string(c) + ".txt",
+                   "Chapter " + std::to_string(c) + " begins. The keeper counts the gulls. " +
+                       "Night falls on the bay.");
+  }
+  const auto long_job = [&](const std::string& name) {
+    return ws.write_job(name, {{"input.path", "long-book"},
+                               {"model.batch_size", "1"},
+                               {"output.commit_interval", "0.001"}});
+  };
+  const std::string name = "killed";
+  const std::string parts = ws.output(name) + ".parts";
+  {
+    FaultInjected fault("sigkill@1:15");
+    const auto start = std::chrono::steady_clock::now();
+    const auto run = run_job(3, long_job(name), "--set runtime.schedule=static");
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_NE(run.exit_code, 0) << run.output;
+    EXPECT_THAT(run.output, ::testing::ContainsRegex("rank 1 .*(signal 9|Killed)")) << run.output;
+    EXPECT_LT(seconds, 60.0);
+  }
+  EXPECT_FALSE(std::filesystem::exists(ws.output(name)));
+  ASSERT_TRUE(std::filesystem::is_directory(parts));
+
+  const auto resumed = run_job(2, long_job(name), "--resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_THAT(resumed.output, ::testing::ContainsRegex("resuming from [0-9]+ committed parts? in"));
+  EXPECT_THAT(resumed.output, ::testing::ContainsRegex("[1-9][0-9]* of 90 items kept"));
+  EXPECT_FALSE(std::filesystem::exists(parts));  // the result file holds everything now
+
+  // The same as a run that was never interrupted: every item once, the same outputs.
+  ASSERT_EQ(run_job(1, long_job("never-killed")).exit_code, 0);
+  const mi::ResultReader done(ws.output(name)), reference(ws.output("never-killed"));
+  const auto items = done.items();
+  ASSERT_EQ(items.size(), 90u);
+  EXPECT_EQ(count(items, mi::ItemStatus::kOk), items.size());
+  std::set<std::uint32_t> attempts;
+  for (const auto& item : items) attempts.insert(item.attempt);
+  EXPECT_EQ(attempts, (std::set<std::uint32_t>{0, 1}));  // items of both attempts
+  expect_same_outputs(done, reference);
 }
 
 TEST(Interrupt, AMalformedFaultSwitchIsAUsageError) {

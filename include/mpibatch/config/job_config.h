@@ -89,6 +89,9 @@ struct OutputSection {
   std::string path;  ///< default: <job.name>.h5 in the working directory
   bool overwrite = false;
   int compression = 0;  ///< gzip level 0-9 for /results
+  /// Seconds between commits of finished chapters to <path>.parts/ (NOTE [result parts] in
+  /// io/result_parts.h); 0 = none.
+  double commit_interval = 60.0;
   std::string audio;    ///< folder for one audio file per chapter + playlist; "" = none
   std::string audio_format = "wav";  ///< wav | flac (16-bit PCM)
   double audio_pause = 0.4;          ///< seconds of silence between items

@@ -24,6 +24,7 @@
 
 #include "mpibatch/comm/communicator.h"
 #include "mpibatch/encode/encoder.h"
+#include "mpibatch/io/result_parts.h"
 #include "mpibatch/io/result_writer.h"
 #include "mpibatch/io/run_records.h"
 #include "mpibatch/model/model_runner.h"
@@ -90,6 +91,9 @@ struct PipelineOptions {
   /// Polled between batches: the signal that interrupted rank `rank`, or 0 (NOTE
   /// [interruption]). Default: this process's interrupt_signal() (interrupt.h). Tests replace it.
   std::function<int(int rank)> interrupted = [](int) { return interrupt_signal(); };
+  /// Rank 0: where finished chapters are also committed while the job runs (NOTE [result
+  /// parts] in io/result_parts.h); null = nowhere.
+  io::ResultParts* parts = nullptr;
   /// For tests and benchmarks: on rank 0, makes the policy instead of `schedule`.
   std::function<std::unique_ptr<sched::Policy>()> make_policy;
 };

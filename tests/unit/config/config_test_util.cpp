@@ -106,6 +106,7 @@ void expect_same_config(const JobConfig& a, const JobConfig& b) {
   EXPECT_EQ(a.output.path, b.output.path);
   EXPECT_EQ(a.output.overwrite, b.output.overwrite);
   EXPECT_EQ(a.output.compression, b.output.compression);
+  EXPECT_EQ(a.output.commit_interval, b.output.commit_interval);
   EXPECT_EQ(a.output.audio, b.output.audio);
   EXPECT_EQ(a.output.audio_format, b.output.audio_format);
   EXPECT_EQ(a.output.audio_pause, b.output.audio_pause);

@@ -39,6 +39,7 @@ TEST_F(ConfigTest, MinimalJobGetsEveryDefault) {
   EXPECT_EQ(config.output.path, abs("demo.h5"));  // <job.name>.h5 in the working directory
   EXPECT_FALSE(config.output.overwrite);
   EXPECT_EQ(config.output.compression, 0);
+  EXPECT_EQ(config.output.commit_interval, 60.0);
 }
 
 TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
@@ -93,6 +94,7 @@ TEST_F(ConfigTest, EffectiveYamlListsEveryKeyWithItsValueInSchemaOrder) {
       "\n"
       "  overwrite: false\n"
       "  compression: 0\n"
+      "  commit_interval: 60\n"
       "  audio: \"\"\n"
       "  audio_format: wav\n"
       "  audio_pause: 0.4\n"

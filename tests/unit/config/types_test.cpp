@@ -3,9 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "config_test_util.h"
+#include "mpibatch/work/line_pattern.h"
 #include "mpibatch/config/config_loader.h"
 
 namespace mpibatch::config::testing {
@@ -15,12 +14,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 std::string regex_error_of(const std::string& pattern) {
-  try {
-    std::regex compiled(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  const std::string error = mpibatch::work::LinePattern::error_of(pattern);
+  return error.empty() ? "(no error)" : error;
 }
 
 TEST_F(ConfigTest, EveryBadValueIsReportedAtOnceWithKeyAndLine) {
