@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_flags.h"
 #include "mpibatch/model/batch_probe.h"
 #include "mpibatch/model/demo_model.h"
 #include "mpibatch/model/torchscript_runner.h"
@@ -37,17 +38,14 @@ struct Args {
 };
 
 Args parse(int argc, char** argv) {
+  const BenchFlags flags(argc, argv);
   Args args;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i];
-    const std::string value = argv[i + 1];
-    if (key == "--device") args.device = value;
-    if (key == "--items") args.items = std::stoul(value);
-    if (key == "--batch") args.batch = std::stoul(value);
-    if (key == "--repeat") args.repeat = std::stoi(value);
-    if (key == "--channels") args.channels = std::stoi(value);
-    if (key == "--layers") args.layers = std::stoi(value);
-  }
+  args.device = flags.text("--device", args.device);
+  args.items = flags.number("--items", args.items);
+  args.batch = flags.number("--batch", args.batch);
+  args.repeat = flags.number("--repeat", args.repeat);
+  args.channels = flags.number("--channels", args.channels);
+  args.layers = flags.number("--layers", args.layers);
   return args;
 }
 

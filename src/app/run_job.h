@@ -43,7 +43,6 @@ class RunJob {
   /// Dataset jobs (run_train.cpp): job.kind train, and an infer job over a labelled dataset.
   int train();
   int classify();
-  void require_cpu() const;
   /// --dry-run of a dataset job: set-up done (data read, model built, checkpoint checked); logs
   /// that nothing was trained or written and returns 0.
   int dry_run_dataset_job() const;

@@ -20,9 +20,9 @@ int RunJob::train() {
   std::unique_ptr<io::H5ResultWriter> writer;
   std::unique_ptr<train::Trainer> trainer;
   run_on_all(comm_, [&] {
-    require_cpu();
     if (!args_.dry_run) writer = make_dataset_writer();
-    trainer = std::make_unique<train::Trainer>(comm_, config_, timer_, args_.resume);
+    trainer =
+        std::make_unique<train::Trainer>(comm_, config_, device_.device, timer_, args_.resume);
   });
   if (args_.dry_run) return dry_run_dataset_job();
   const io::TrainRecords records = trainer->run();
@@ -43,9 +43,8 @@ int RunJob::classify() {
   std::unique_ptr<io::H5ResultWriter> writer;
   std::unique_ptr<train::DatasetClassifier> classifier;
   run_on_all(comm_, [&] {
-    require_cpu();
     if (!args_.dry_run) writer = make_dataset_writer();
-    classifier = std::make_unique<train::DatasetClassifier>(comm_, config_, timer_);
+    classifier = std::make_unique<train::DatasetClassifier>(comm_, config_, device_.device, timer_);
   });
   if (args_.dry_run) return dry_run_dataset_job();
   const io::TrainRecords records = classifier->run();
@@ -64,15 +63,6 @@ int RunJob::dry_run_dataset_job() const {
                  config_.job.kind, comm_.size());
   }
   return 0;
-}
-
-void RunJob::require_cpu() const {
-  if (device_.device != "cpu") {
-    throw ConfigError(
-        {"runtime.device: dataset jobs (train, infer over a dataset) run on CPU "
-         "ranks so far (this rank chose " +
-         device_.device + "); set runtime.device: cpu"});
-  }
 }
 
 std::unique_ptr<io::H5ResultWriter> RunJob::make_dataset_writer() const {

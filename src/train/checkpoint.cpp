@@ -20,7 +20,7 @@ at::Tensor bytes_tensor(const std::string& bytes) {
 }
 
 std::string tensor_bytes(const at::Tensor& tensor) {
-  const at::Tensor t = tensor.contiguous();
+  const at::Tensor t = tensor.to(at::kCPU).contiguous();
   return std::string(reinterpret_cast<const char*>(t.data_ptr<std::uint8_t>()),
                      static_cast<std::size_t>(t.numel()));
 }
@@ -83,7 +83,8 @@ void save_checkpoint(const std::string& path, const torch::jit::Module& module,
 }
 
 TrainState load_checkpoint(const std::string& path, torch::jit::Module& module,
-                           torch::optim::Optimizer& optimizer, const std::string& identity) {
+                           torch::optim::Optimizer& optimizer, const std::string& identity,
+                           const torch::Device& device) {
   const std::string where = "--resume: checkpoint '" + path + "'";
   if (!std::filesystem::is_regular_file(path)) {
     throw InputError(where + " does not exist; run without --resume to start afresh, or set "
@@ -92,7 +93,7 @@ TrainState load_checkpoint(const std::string& path, torch::jit::Module& module,
   TrainState state;
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(path);
+    archive.load_from(path, device);
     const std::string stored = tensor_bytes(read_tensor(archive, "identity", true));
     if (stored != identity) {
       throw InputError(where + " belongs to another job (" + stored + "; this job: " + identity +
@@ -119,7 +120,7 @@ TrainState load_checkpoint(const std::string& path, torch::jit::Module& module,
     cereal::BinaryInputArchive in(records);
     in(state.records);
     at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle to it
-    generator.set_state(read_tensor(archive, "generator", true));
+    generator.set_state(read_tensor(archive, "generator", true).to(at::kCPU));
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {

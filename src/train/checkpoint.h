@@ -33,10 +33,12 @@ void save_checkpoint(const std::string& path, const torch::jit::Module& module,
                      torch::optim::Optimizer& optimizer, const TrainState& state,
                      const std::string& config_yaml, const std::string& identity);
 
-/// Loads into `module` and `optimizer` (built as for a fresh run) and returns the state.
-/// Throws InputError naming the file: missing, damaged, another job's (identity differs,
-/// with both), or parameters that do not match the model.
+/// Loads into `module` and `optimizer` (built as for a fresh run, on `device`) and returns
+/// the state. The tensors are mapped to `device`, so a checkpoint written on a GPU resumes on
+/// a CPU and the other way round. Throws InputError naming the file: missing, damaged,
+/// another job's (identity differs, with both), or parameters that do not match the model.
 TrainState load_checkpoint(const std::string& path, torch::jit::Module& module,
-                           torch::optim::Optimizer& optimizer, const std::string& identity);
+                           torch::optim::Optimizer& optimizer, const std::string& identity,
+                           const torch::Device& device);
 
 }  // namespace mpibatch::train

@@ -6,9 +6,11 @@
 #include <limits>
 
 #include "mpibatch/comm/packing.h"
+#include "mpibatch/model/gpu_precision.h"
 #include "mpibatch/train/shards.h"
 #include "samples.h"
 #include "train_model.h"
+#include "train_step.h"
 
 namespace mpibatch::train {
 
@@ -18,14 +20,24 @@ struct DatasetClassifier::Impl {
   comm::Communicator& comm;
   const config::JobConfig& config;
   timing::PhaseTimer& timer;
+  torch::Device device;
+  model::GpuPrecision precision;
   io::Dataset data;
   torch::jit::Module module;
   std::uint64_t samples = 0;
+
+  Impl(comm::Communicator& c, const config::JobConfig& cfg, const std::string& d,
+       timing::PhaseTimer& t)
+      : comm(c),
+        config(cfg),
+        timer(t),
+        device(d),
+        precision(cfg.gpu.precision, cfg.gpu.tf32, cfg.gpu.cudnn_benchmark, d) {}
 };
 
 DatasetClassifier::DatasetClassifier(comm::Communicator& comm, const config::JobConfig& config,
-                                     timing::PhaseTimer& timer)
-    : impl_(std::make_unique<Impl>(Impl{comm, config, timer, {}, {}, 0})) {
+                                     const std::string& device, timing::PhaseTimer& timer)
+    : impl_(std::make_unique<Impl>(comm, config, device, timer)) {
   Impl& s = *impl_;
   timer.enter(Phase::kRead);
   s.data = read_dataset(config.input.paths.at(0), config.input.labels, config.train.x_name,
@@ -34,6 +46,7 @@ DatasetClassifier::DatasetClassifier(comm::Communicator& comm, const config::Job
   s.module = make_train_model(config.model.path, s.data.sample_shape, s.data.classes(), 0,
                               "model.path");
   s.module.eval();
+  s.module.to(s.device);
 }
 
 DatasetClassifier::~DatasetClassifier() = default;
@@ -52,7 +65,7 @@ io::TrainRecords DatasetClassifier::run() {
       s.timer.enter(Phase::kEncode);
       const auto [x, y] = batch_of(s.data, {}, begin, std::min(shard.end, begin + batch));
       s.timer.enter(Phase::kCompute);
-      const at::Tensor logits = s.module.forward({x}).toTensor();
+      const at::Tensor logits = forward_logits(s.module, x.to(s.device), s.precision).to(at::kCPU);
       const auto [confidence, predicted] = torch::softmax(logits, 1).max(1);
       sums[0] += summed_cross_entropy(logits, y).item<double>();
       sums[1] += predicted.eq(y).sum().item<double>();

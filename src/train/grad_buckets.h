@@ -18,7 +18,12 @@
 /// The loss each rank differentiates is its samples' summed loss divided by the GLOBAL batch
 /// size, so the sum over ranks is the global batch's mean gradient, whatever the split.
 ///
-/// Hooks run on the thread that runs backward: the rank's main thread for CPU tensors.
+/// GPU parameters take another transport (BucketTransport::kThroughHost): Debian's Open MPI is
+/// not CUDA-aware, and autograd runs a GPU's hooks on its own device thread, where this rank's
+/// MPI must not be called. So no hooks: after backward, finish() copies each bucket into a
+/// host buffer (pinned on CUDA), sums the host buffers with all buckets in flight at once, and
+/// copies the sums back. CPU ranks can be forced onto this path (the tests do, to check it).
+/// CPU hooks run on the thread that runs backward: the rank's main thread.
 /// \code
 ///   GradBuckets buckets(params, 25 << 20, comm);
 ///   buckets.zero(); loss.backward(); buckets.finish(); optimizer.step();
@@ -34,14 +39,22 @@
 
 namespace mpibatch::train {
 
+enum class BucketTransport {
+  kAuto,         ///< kInPlace for CPU parameters, kThroughHost for others
+  kInPlace,      ///< MPI sums the buckets themselves, started during backward (CPU only)
+  kThroughHost,  ///< copied to host buffers after backward, summed there, copied back
+};
+
 class GradBuckets {
  public:
   static constexpr std::size_t kFirstBucketBytes = 256 << 10;
 
-  /// Float32 CPU parameters (the ones to train). Replaces their gradients with zeroed views
-  /// into the buckets and hooks their gradient accumulators.
+  /// Float32 parameters (the ones to train), all on one device. Replaces their gradients
+  /// with zeroed views into the buckets (on that device) and, in place, hooks their gradient
+  /// accumulators. Throws std::invalid_argument for other dtypes, mixed devices, or kInPlace
+  /// on a GPU.
   GradBuckets(std::vector<at::Tensor> parameters, std::size_t bucket_bytes,
-              comm::Communicator& comm);
+              comm::Communicator& comm, BucketTransport transport = BucketTransport::kAuto);
   ~GradBuckets();
   GradBuckets(const GradBuckets&) = delete;
   GradBuckets& operator=(const GradBuckets&) = delete;
@@ -55,10 +68,12 @@ class GradBuckets {
   std::size_t buckets() const { return buckets_.size(); }
   /// Buckets whose sum started during the last step's backward pass (before finish()).
   std::size_t started_in_backward() const { return last_started_in_backward_; }
+  bool through_host() const { return through_host_; }
 
  private:
   struct Bucket {
     at::Tensor flat;             ///< float32; the parameters' gradients are views into it
+    at::Tensor host;             ///< kThroughHost: the CPU buffer MPI sums
     std::size_t parameters = 0;  ///< how many
     std::size_t ready = 0;       ///< gradients accumulated this step
     std::unique_ptr<comm::PendingSum> sum;
@@ -74,9 +89,13 @@ class GradBuckets {
 
   /// Parameter `index` has its gradient: start complete buckets in order, test others.
   void on_gradient(std::size_t index);
+  /// Puts the gradient back into p's view if autograd replaced or dropped the view.
+  static void fold_back(Parameter& p);
   void start(std::size_t bucket);
+  void finish_through_host();
 
   comm::Communicator& comm_;
+  bool through_host_ = false;
   std::vector<Bucket> buckets_;
   std::vector<Parameter> parameters_;
   std::size_t next_to_start_ = 0;

@@ -31,9 +31,4 @@ std::pair<at::Tensor, at::Tensor> batch_of(const io::Dataset& data,
   return {x, y};
 }
 
-at::Tensor summed_cross_entropy(const at::Tensor& logits, const at::Tensor& labels) {
-  namespace F = torch::nn::functional;
-  return F::cross_entropy(logits, labels, F::CrossEntropyFuncOptions().reduction(torch::kSum));
-}
-
 }  // namespace mpibatch::train

@@ -22,7 +22,4 @@ std::pair<at::Tensor, at::Tensor> batch_of(const io::Dataset& data,
                                            const std::vector<std::uint32_t>& order,
                                            std::size_t begin, std::size_t end);
 
-/// Summed cross-entropy of `logits` against `labels`.
-at::Tensor summed_cross_entropy(const at::Tensor& logits, const at::Tensor& labels);
-
 }  // namespace mpibatch::train

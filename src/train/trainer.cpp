@@ -14,12 +14,14 @@
 #include "grad_buckets.h"
 #include "mpibatch/comm/packing.h"
 #include "mpibatch/error.h"
+#include "mpibatch/model/gpu_precision.h"
 #include "mpibatch/pipeline/fault_injection.h"
 #include "mpibatch/pipeline/interrupt.h"
 #include "mpibatch/train/lr_schedule.h"
 #include "mpibatch/train/shards.h"
 #include "samples.h"
 #include "train_model.h"
+#include "train_step.h"
 
 namespace mpibatch::train {
 
@@ -48,6 +50,8 @@ struct Trainer::Impl {
   const config::JobConfig& config;
   const config::TrainSection& train;
   timing::PhaseTimer& timer;
+  torch::Device device;
+  model::GpuPrecision precision;
   io::Dataset data;
   io::Dataset eval;
   torch::jit::Module module;
@@ -58,8 +62,22 @@ struct Trainer::Impl {
   std::uint64_t samples = 0;
   double accuracy = kNaN;
 
-  Impl(comm::Communicator& c, const config::JobConfig& cfg, timing::PhaseTimer& t)
-      : comm(c), config(cfg), train(cfg.train), timer(t) {}
+  Impl(comm::Communicator& c, const config::JobConfig& cfg, const std::string& d,
+       timing::PhaseTimer& t)
+      : comm(c),
+        config(cfg),
+        train(cfg.train),
+        timer(t),
+        device(d),
+        precision(cfg.gpu.precision, cfg.gpu.tf32, cfg.gpu.cudnn_benchmark, d) {}
+
+  /// Samples [begin, end) of `order` (of `dataset`) on this rank's device.
+  std::pair<at::Tensor, at::Tensor> batch_on_device(const io::Dataset& dataset,
+                                                    const std::vector<std::uint32_t>& order,
+                                                    std::size_t begin, std::size_t end) const {
+    auto [x, y] = batch_of(dataset, order, begin, end);
+    return {x.to(device), y.to(device)};
+  }
 
   std::size_t global_batch() const { return static_cast<std::size_t>(train.global_batch); }
   std::uint64_t steps_per_epoch() const {
@@ -99,8 +117,9 @@ struct Trainer::Impl {
     {
       torch::NoGradGuard no_grad;
       for (std::size_t begin = mine.begin; begin < mine.end; begin += kEvalChunk) {
-        const auto [x, y] = batch_of(eval, {}, begin, std::min(mine.end, begin + kEvalChunk));
-        const at::Tensor logits = module.forward({x}).toTensor();
+        const auto [x, y] =
+            batch_on_device(eval, {}, begin, std::min(mine.end, begin + kEvalChunk));
+        const at::Tensor logits = forward_logits(module, x, precision);
         sums[0] += summed_cross_entropy(logits, y).item<double>();
         sums[1] += logits.argmax(1).eq(y).sum().item<double>();
       }
@@ -120,9 +139,13 @@ struct Trainer::Impl {
 };
 
 Trainer::Trainer(comm::Communicator& comm, const config::JobConfig& config,
-                 timing::PhaseTimer& timer, bool resume)
-    : impl_(std::make_unique<Impl>(comm, config, timer)) {
+                 const std::string& device, timing::PhaseTimer& timer, bool resume)
+    : impl_(std::make_unique<Impl>(comm, config, device, timer)) {
   Impl& s = *impl_;
+  if (s.device.is_cuda() && config.gpu.precision == "fp16") {
+    throw ConfigError({"gpu.precision: fp16 training needs loss scaling, which train jobs do "
+                       "not do; use bf16 (compute capability 8.0 or newer) or fp32"});
+  }
   timer.enter(Phase::kRead);
   s.data = read_dataset(s.train.data, s.train.labels, s.train.x_name, s.train.y_name);
   if (s.data.size() == 0) {
@@ -139,6 +162,7 @@ Trainer::Trainer(comm::Communicator& comm, const config::JobConfig& config,
   const std::int64_t classes = std::max(s.data.classes(), s.eval.classes());
   s.module = make_train_model(s.train.model, s.data.sample_shape, classes,
                               static_cast<std::uint64_t>(s.train.seed));
+  s.module.to(s.device);
   for (const at::Tensor& p : s.module.parameters()) {
     if (p.requires_grad()) s.params.push_back(p);
   }
@@ -147,7 +171,7 @@ Trainer::Trainer(comm::Communicator& comm, const config::JobConfig& config,
                             s.train.optimizer);
   torch::manual_seed(static_cast<std::uint64_t>(s.train.seed));
   if (resume) {
-    s.state = load_checkpoint(s.train.checkpoint, s.module, *s.optimizer, s.identity);
+    s.state = load_checkpoint(s.train.checkpoint, s.module, *s.optimizer, s.identity, s.device);
     s.state.attempt += 1;
   }
 }
@@ -168,10 +192,11 @@ io::TrainRecords Trainer::run() {
   if (comm.rank() == 0) {
     spdlog::info(
         "training {} on {} samples{}: {} epochs of {} steps, global batch {} over {} "
-        "ranks, {} gradient bucket(s){}",
+        "ranks, {} gradient bucket(s){}{}",
         s.train.model, s.data.size(),
         s.eval.size() ? " (" + std::to_string(s.eval.size()) + " to evaluate)" : "", s.train.epochs,
         per_epoch, s.train.global_batch, comm.size(), buckets.buckets(),
+        buckets.through_host() ? " summed through host memory" : "",
         s.state.step ? ", resuming at step " + std::to_string(s.state.step) : "");
   }
   io::TrainRecords& records = s.state.records;
@@ -210,14 +235,9 @@ io::TrainRecords Trainer::run() {
       buckets.zero();
       if (part.size() > 0) {
         const auto [x, y] =
-            batch_of(s.data, order, batch.begin + part.begin, batch.begin + part.end);
+            s.batch_on_device(s.data, order, batch.begin + part.begin, batch.begin + part.end);
         timer.enter(Phase::kCompute);
-        const at::Tensor logits = s.module.forward({x}).toTensor();
-        // Summed over this rank's samples, divided by the GLOBAL batch: the sum over ranks is
-        // the global mean (NOTE [gradient buckets]).
-        const at::Tensor loss = summed_cross_entropy(logits, y) / static_cast<double>(batch.size());
-        loss.backward();
-        local[0] = loss.item<double>();
+        local[0] = forward_backward(s.module, x, y, batch.size(), s.precision);
       }
       timer.enter(Phase::kComm);
       buckets.finish();
@@ -298,6 +318,7 @@ io::TrainRecords Trainer::run() {
   if (comm.rank() == 0 && s.interrupted_by == 0) {
     const std::string temporary = s.train.export_model + ".partial";
     s.module.eval();
+    s.module.to(torch::kCPU);  // loads anywhere; an infer job moves it to its own device
     s.module.save(temporary);
     std::filesystem::rename(temporary, s.train.export_model);
     spdlog::info("trained model exported as TorchScript: {} (forward(x) -> logits)",

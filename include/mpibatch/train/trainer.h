@@ -7,14 +7,18 @@
 /// buckets]) and every rank applies the same optimizer step, so all ranks hold the same model
 /// at every step. Floating-point buffers are averaged over the ranks after each epoch.
 /// Rank 0 writes checkpoints every train.checkpoint_every steps and at the end, and exports
-/// the trained model as TorchScript (train.export_model).
+/// the trained model as TorchScript (train.export_model), its tensors on the CPU.
+/// On a GPU rank the model, its batches and the optimizer state live on the GPU, forward runs
+/// under gpu.precision's autocast (fp32 or bf16; fp16 would need loss scaling), and the
+/// gradient sums go through host buffers (NOTE [gradient buckets]).
 /// \code
-///   Trainer trainer(comm, config, timer, resume);  // no collective: wrap in run_on_all
+///   Trainer trainer(comm, config, "cpu", timer, resume);  // no collective: wrap in run_on_all
 ///   io::TrainRecords records = trainer.run();      // collective
 /// \endcode
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "mpibatch/comm/communicator.h"
 #include "mpibatch/config/job_config.h"
@@ -25,11 +29,12 @@ namespace mpibatch::train {
 
 class Trainer {
  public:
-  /// Reads train.data (and eval_data), builds the model and the optimizer and, with
-  /// `resume`, loads train.checkpoint. Throws InputError / ModelError (one line) for bad
-  /// data, a model that does not fit it, or an unusable checkpoint.
-  Trainer(comm::Communicator& comm, const config::JobConfig& config, timing::PhaseTimer& timer,
-          bool resume);
+  /// Reads train.data (and eval_data), builds the model on `device` ("cpu", "cuda:N") and
+  /// the optimizer and, with `resume`, loads train.checkpoint (written on any device).
+  /// Throws InputError / ModelError / ConfigError (one line) for bad data, a model that does
+  /// not fit it, an unusable checkpoint, or gpu.precision fp16 on a GPU.
+  Trainer(comm::Communicator& comm, const config::JobConfig& config, const std::string& device,
+          timing::PhaseTimer& timer, bool resume);
   ~Trainer();
 
   /// Trains to the last step of train.epochs, or until a signal interrupts a rank (NOTE

@@ -1,5 +1,6 @@
 // GradBuckets on in-process ranks: gradients summed over ranks in place, the last layers'
-// bucket started during backward, unused parameters contributing zeros.
+// bucket started during backward, unused parameters contributing zeros; the same sums through
+// host buffers (the GPU transport, forced on CPU).
 #include "grad_buckets.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +23,7 @@ struct Outcome {
 
 /// Parameters w1 [8], w2 [kBig], unused [4], with loss sum(w1 * x) + sum(w2 * y) on each rank,
 /// x and y depending on the rank; one or two steps.
-Outcome sum_over(int ranks, int steps) {
+Outcome sum_over(int ranks, int steps, BucketTransport transport = BucketTransport::kAuto) {
   Outcome outcome;
   std::mutex mutex;
   comm::FakeWorld world(ranks);
@@ -30,7 +31,7 @@ Outcome sum_over(int ranks, int steps) {
     at::Tensor w1 = torch::zeros({8}, torch::requires_grad());
     at::Tensor unused = torch::zeros({4}, torch::requires_grad());
     at::Tensor w2 = torch::zeros({kBig}, torch::requires_grad());
-    GradBuckets buckets({w1, unused, w2}, 1 << 20, comm);
+    GradBuckets buckets({w1, unused, w2}, 1 << 20, comm, transport);
     const float r = static_cast<float>(comm.rank() + 1);
     for (int step = 0; step < steps; ++step) {
       buckets.zero();
@@ -58,6 +59,17 @@ TEST(GradBuckets, SumsEveryRanksGradientsInPlace) {
   }
 }
 
+TEST(GradBuckets, ThroughHostBuffersGivesTheSameSums) {
+  for (int ranks : {1, 2, 3}) {
+    const Outcome o = sum_over(ranks, 2, BucketTransport::kThroughHost);
+    const float total = static_cast<float>(ranks * (ranks + 1) / 2);
+    EXPECT_TRUE(o.grads[0].eq(total).all().item<bool>()) << ranks << " ranks";
+    EXPECT_TRUE(o.grads[1].eq(0.0f).all().item<bool>()) << ranks << " ranks";
+    EXPECT_TRUE(o.grads[2].eq(2 * total).all().item<bool>()) << ranks << " ranks";
+    EXPECT_EQ(o.started_in_backward, 0u) << "no hooks: every sum runs after backward";
+  }
+}
+
 TEST(GradBuckets, StartsTheLastParametersBucketDuringBackward) {
   const Outcome o = sum_over(2, 1);
   // Reversed: [w2] fills the small first bucket; [unused, w1] is the second, which waits for
@@ -71,6 +83,7 @@ TEST(GradBuckets, RejectsParametersItCannotBucket) {
   world.run([](comm::Communicator& comm) {
     at::Tensor doubles = torch::zeros({3}, torch::dtype(torch::kDouble).requires_grad(true));
     EXPECT_THROW(GradBuckets({doubles}, 1 << 20, comm), std::invalid_argument);
+    EXPECT_THROW(GradBuckets({}, 1 << 20, comm), std::invalid_argument);
   });
 }
 

@@ -82,7 +82,7 @@ TrainRun train_on(int ranks, config::JobConfig config, const std::string& name, 
   world.run([&](comm::Communicator& comm) {
     timing::SteadyClock clock;
     timing::PhaseTimer timer(clock);
-    Trainer trainer(comm, config, timer, resume);
+    Trainer trainer(comm, config, "cpu", timer, resume);
     io::TrainRecords records = trainer.run();
     if (comm.rank() == 0) {
       std::lock_guard<std::mutex> lock(mutex);
@@ -212,7 +212,7 @@ TEST(Trainer, AModelThatDoesNotFitTheDataIsAModelError) {
     timing::SteadyClock clock;
     timing::PhaseTimer timer(clock);
     try {
-      Trainer trainer(comm, f.config, timer, false);
+      Trainer trainer(comm, f.config, "cpu", timer, false);
       FAIL() << "expected ModelError";
     } catch (const ModelError& e) {
       EXPECT_THAT(e.what(), HasSubstr("cnn needs image samples"));
