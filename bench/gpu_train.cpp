@@ -38,6 +38,9 @@ Args parse(int argc, char** argv) {
   args.batch = flags.number("--batch", args.batch);
   args.steps = flags.number("--steps", args.steps);
   args.repeat = flags.number("--repeat", args.repeat);
+  args.batch = std::max<std::int64_t>(args.batch, 1);
+  args.steps = std::max(args.steps, 1);
+  args.repeat = std::max(args.repeat, 1);
   return args;
 }
 

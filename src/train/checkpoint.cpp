@@ -123,6 +123,9 @@ TrainState load_checkpoint(const std::string& path, torch::jit::Module& module,
     generator.set_state(read_tensor(archive, "generator", true).to(at::kCPU));
   } catch (const InputError&) {
     throw;
+  } catch (const c10::OutOfMemoryError& e) {
+    throw ModelError(where + " does not fit in " + device.str() + "'s free memory (" +
+                     first_line(e.what()) + "); free the GPU or resume on another device");
   } catch (const std::exception& e) {
     throw InputError(where + " is damaged or not a checkpoint (" + first_line(e.what()) +
                      "); point train.checkpoint at a good one or start without --resume");

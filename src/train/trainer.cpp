@@ -185,6 +185,12 @@ io::TrainRecords Trainer::run() {
   const timing::Clock& clock = timer.clock();
   timer.enter(Phase::kComm);
   s.broadcast_parameters();
+  // GPU and CPU ranks in one job: the same summed gradients, but their optimizer steps run
+  // other kernels and may round differently, so rank 0's parameters are broadcast again after
+  // every epoch to keep one model.
+  double gpu_ranks[1] = {s.device.is_cuda() ? 1.0 : 0.0};
+  comm.all_reduce_sum(gpu_ranks, 1);
+  const bool mixed_devices = gpu_ranks[0] > 0 && gpu_ranks[0] < comm.size();
   GradBuckets buckets(s.params, static_cast<std::size_t>(s.train.bucket_mb) << 20, comm);
   const std::uint64_t per_epoch = s.steps_per_epoch();
   const std::uint64_t total = s.total_steps();
@@ -198,6 +204,11 @@ io::TrainRecords Trainer::run() {
         per_epoch, s.train.global_batch, comm.size(), buckets.buckets(),
         buckets.through_host() ? " summed through host memory" : "",
         s.state.step ? ", resuming at step " + std::to_string(s.state.step) : "");
+    if (mixed_devices) {
+      spdlog::info("{} of {} ranks train on GPUs, the others on CPUs: rank 0's parameters are "
+                   "broadcast after every epoch to keep one model",
+                   gpu_ranks[0], comm.size());
+    }
   }
   io::TrainRecords& records = s.state.records;
   std::vector<io::RankEpochRecord> mine;
@@ -274,6 +285,7 @@ io::TrainRecords Trainer::run() {
     if (s.interrupted_by == 0) {
       timer.enter(Phase::kComm);
       s.average_buffers();
+      if (mixed_devices) s.broadcast_parameters();
       io::EpochRecord summary{
           epoch,          loss_sum / static_cast<double>(epoch_samples), kNaN, kNaN, 0, 0.0,
           s.state.attempt};
