@@ -20,8 +20,6 @@ GpuPrecision::GpuPrecision(const std::string& precision, bool tf32, bool cudnn_b
 
 GpuPrecision::~GpuPrecision() = default;
 
-bool GpuPrecision::autocasts() const { return impl_->dtype.has_value(); }
-
 GpuPrecision::Scope::Scope(const GpuPrecision& precision)
     : scope_(std::make_unique<detail::AutocastScope>(precision.impl_->dtype)) {}
 

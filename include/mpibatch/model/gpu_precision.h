@@ -25,9 +25,7 @@ class GpuPrecision {
   GpuPrecision(const GpuPrecision&) = delete;
   GpuPrecision& operator=(const GpuPrecision&) = delete;
 
-  bool autocasts() const;  ///< fp16 or bf16 on a GPU
-
-  /// Autocast on this thread for the scope's lifetime (nothing when !autocasts()).
+  /// Autocast on this thread for the scope's lifetime (nothing for fp32 or on a CPU).
   class Scope {
    public:
     explicit Scope(const GpuPrecision& precision);
